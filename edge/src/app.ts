@@ -1,0 +1,18 @@
+/** @module The edge HTTP app: mounts every route group and the JSON not-found / error handlers. */
+import { Hono } from "hono";
+import type { AppEnv } from "./env.js";
+import { notFound, onError } from "./http/errors.js";
+import { metaRoutes } from "./routes/meta.js";
+import { tenantRoutes } from "./routes/tenant.js";
+
+/** A fresh app (tests may add routes to their own copy). */
+export function createApp(): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.route("/", metaRoutes);
+  app.route("/", tenantRoutes);
+  app.notFound(notFound);
+  app.onError(onError);
+  return app;
+}
+
+export const app = createApp();
