@@ -119,6 +119,23 @@ describe("fit and apply: properties", () => {
     }));
   });
 
+  it("the unrolled per-node apply agrees with the binary search for every feature", () => {
+    fc.assert(fc.property(fc.array(countsArb, { minLength: FEATURE_COUNT, maxLength: FEATURE_COUNT }), fc.array(fc.double({ min: 0, max: 2e9, noNaN: true }), { minLength: FEATURE_COUNT, maxLength: FEATURE_COUNT }), (columns, probe) => {
+      const counts = new Uint8Array(FEATURE_COUNT);
+      const values = new Float64Array(FEATURE_COUNT * MAX_CUTOFFS).fill(Number.NaN);
+      columns.forEach((xs, f) => {
+        const c = fitCutoffs(xs);
+        counts[f] = c.length;
+        values.set(c, f * MAX_CUTOFFS);
+      });
+      // probe exactly at cutoffs too, where ≤ versus < matters
+      const counters = Float64Array.from(probe, (x, f) => (f % 3 === 0 && counts[f]! > 0 ? values[f * MAX_CUTOFFS]! : f % 5 === 0 ? 0 : x));
+      const out = new Uint8Array(FEATURE_COUNT);
+      applyNodeCutoffs(out, 0, { counts, values }, counters);
+      for (let f = 0; f < FEATURE_COUNT; f++) expect(out[f]).toBe(binValue(values, f * MAX_CUTOFFS, counts[f]!, counters[f]!));
+    }), { numRuns: 50 });
+  });
+
   it("apply is monotone and the binary search equals the linear reference", () => {
     fc.assert(fc.property(countsArb, fc.array(fc.double({ min: 0, max: 2e9, noNaN: true }), { maxLength: 50 }), (xs, probes) => {
       const c = fitCutoffs(xs);

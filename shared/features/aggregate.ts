@@ -195,45 +195,36 @@ export class MinuteAccumulator {
     return this.nodeFamily[node] === 4 ? formatIPv4(a[4 * node]!) : formatIPv6([a[4 * node]!, a[4 * node + 1]!, a[4 * node + 2]!, a[4 * node + 3]!]);
   }
 
-  /** Keeps only the given slots, and only the nodes they belong to; rebuilds the lookup tables. */
+  /**
+   * Keeps only the given slots (ascending), and only the nodes they belong to, and rebuilds the
+   * lookup tables. The counter pool is compacted in place and keeps its size, so a long-lived
+   * accumulator reaches its high-water mark once and then allocates nothing.
+   */
   private compact(keepSlots: number[]): void {
-    const old = {
-      family: this.nodeFamily,
-      addr: this.nodeAddr,
-      customer: this.nodeCustomer,
-      pool: this.pool,
-      slotNode: this.slotNode,
-      slotMinute: this.slotMinute,
-    };
-    const nodeCap = Math.max(64, keepSlots.length);
+    const oldFamily = this.nodeFamily.slice(0, this.nodeCount);
+    const oldAddr = this.nodeAddr.slice(0, this.nodeCount * 4);
+    const oldCustomer = this.nodeCustomer.slice(0, this.nodeCount);
+    const oldSlotNode = this.slotNode.slice(0, this.slotCount);
+    const oldSlotMinute = this.slotMinute.slice(0, this.slotCount);
+    const oldSlotCount = this.slotCount;
     this.v4Ids = new U32Table();
     this.v6Ids = new Map();
-    this.nodeFamily = new Uint8Array(nodeCap);
-    this.nodeAddr = new Uint32Array(nodeCap * 4);
-    this.nodeCustomer = new Int32Array(nodeCap);
-    this.nodeLastMinute = new Float64Array(nodeCap).fill(Number.NaN);
-    this.nodeLastSlot = new Int32Array(nodeCap);
+    this.nodeLastMinute.fill(Number.NaN);
     this.nodeCount = 0;
     this.slotIds = new PairTable(keepSlots.length);
-    this.pool = new Float64Array(Math.max(64, keepSlots.length) * SLOT_WIDTH);
-    this.slotNode = new Int32Array(Math.max(64, keepSlots.length));
-    this.slotMinute = new Float64Array(Math.max(64, keepSlots.length));
     this.slotCount = 0;
     const remap = new Map<number, number>();
     for (const s of keepSlots) {
-      const oldNode = old.slotNode[s]!;
+      const oldNode = oldSlotNode[s]!;
       let node = remap.get(oldNode);
       if (node === undefined) {
-        const w = 4 * oldNode;
-        node =
-          old.family[oldNode] === 4
-            ? this.nodeV4(old.addr[w]!, old.customer[oldNode]!)
-            : this.nodeV6(old.addr, w, old.customer[oldNode]!);
+        node = oldFamily[oldNode] === 4 ? this.nodeV4(oldAddr[4 * oldNode]!, oldCustomer[oldNode]!) : this.nodeV6(oldAddr, 4 * oldNode, oldCustomer[oldNode]!);
         remap.set(oldNode, node);
       }
-      const slot = this.slot(node, old.slotMinute[s]!);
-      this.pool.set(old.pool.subarray(s * SLOT_WIDTH, (s + 1) * SLOT_WIDTH), slot * SLOT_WIDTH);
+      const slot = this.slot(node, oldSlotMinute[s]!); // slot ≤ s: the copy below only moves data down
+      if (slot !== s) this.pool.copyWithin(slot * SLOT_WIDTH, s * SLOT_WIDTH, (s + 1) * SLOT_WIDTH);
     }
+    this.pool.fill(0, this.slotCount * SLOT_WIDTH, oldSlotCount * SLOT_WIDTH);
   }
 
   private nodeV4(addr: number, customer: number): number {
