@@ -12,3 +12,4 @@ export * from "./binning/fit.js";
 export * from "./binning/apply.js";
 export * from "./binning/unseen.js";
 export * from "./wire/index.js";
+export * from "./ingest/datagram-batch.js";
