@@ -2,12 +2,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { FlowRecord } from "../flow/record.js";
-import { aggregateMinutes, MinuteAccumulator, MINUTE_MS, type NodeMinute } from "./aggregate.js";
+import { aggregateMinutes, MinuteAccumulator, MINUTE_MS, type NodeMinute, sortNodeMinutes } from "./aggregate.js";
 import { FEATURE_COUNT, FEATURE_NAMES, featureIndex, PORT_CLASSES, PROTOCOL_CLASSES, TRAFFIC_TYPES, DIRECTIONS } from "./catalogue.js";
 import { NodeSet } from "./nodes.js";
 
 const M = 28_333_333; // an epoch minute (2023-11-14)
 const T0 = M * MINUTE_MS;
+const ipv4 = (ip: string) => ip.split(".").reduce((a, o) => a * 256 + Number(o), 0);
 const customers = new NodeSet([{ prefix: "203.0.113.0/24", customer: "acme" }, { prefix: "2001:db8::/32", customer: "v6co" }]);
 
 function flow(partial: Partial<FlowRecord>): FlowRecord {
@@ -79,7 +80,7 @@ describe("aggregateMinutes by hand", () => {
   it("counts a flow between two nodes for both, and ignores transit", () => {
     const acc = new MinuteAccumulator(customers);
     acc.addRecords([flow({ src: "203.0.113.1", dst: "203.0.113.2", srcPort: 123, dstPort: 123 }), flow({ src: "192.0.2.1", dst: "192.0.2.2" })]);
-    expect(acc.stats).toEqual({ flows: 2, matched: 1, unmatched: 1 });
+    expect(acc.stats).toEqual({ flows: 2, matched: 1, unmatched: 1, late: 0 });
     const rows = acc.closeAll();
     expect(rows.map((r) => r.node)).toEqual(["203.0.113.1", "203.0.113.2"]);
     expect(nonZero(rows[0])).toMatchObject({ volume_out_pkt: 10, port_p123_out_pkt: 10 });
@@ -169,33 +170,58 @@ describe("aggregation invariants", () => {
     );
   });
 
-  it("closing minutes along the way gives the same node-minutes as aggregating everything at once", () => {
+  it("closing minutes along the way gives the same node-minutes as aggregating the on-time flows at once; late ones are counted", () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.array(flowArb, { maxLength: 15 }), fc.integer({ min: 0, max: 10 })), { maxLength: 6 }), (batches) => {
         const acc = new MinuteAccumulator(customers);
         const closed: NodeMinute[] = [];
-        const all: FlowRecord[] = [];
+        const onTime: FlowRecord[] = [];
+        let watermark = Number.NEGATIVE_INFINITY;
+        let late = 0;
         for (const [raw, cut] of batches) {
           const flows = raw.map(toFlow);
-          all.push(...flows);
+          for (const f of flows) {
+            const matched = customers.matchV4(ipv4(f.src)) >= 0 || customers.matchV4(ipv4(f.dst)) >= 0;
+            if (Math.floor(f.startMs / MINUTE_MS) >= watermark) onTime.push(f);
+            else if (matched) late++;
+          }
           acc.addRecords(flows);
           closed.push(...acc.closeBefore(M + cut));
+          watermark = Math.max(watermark, M + cut);
         }
         closed.push(...acc.closeAll());
-        // a minute closed early may reopen when a later batch has late flows for it: merge them
-        const merged = new Map<string, Float64Array>();
-        for (const r of closed) {
-          const key = `${r.node}@${r.minute}`;
-          const c = merged.get(key) ?? new Float64Array(FEATURE_COUNT);
-          r.counters.forEach((v, f) => (c[f] = c[f]! + v));
-          merged.set(key, c);
+        expect(acc.stats.late).toBe(late);
+        // closed minutes never reopen, so each node-minute is emitted once
+        const keys = closed.map((r) => `${r.node}@${r.minute}`);
+        expect(new Set(keys).size).toBe(keys.length);
+        // draining along the way changes nothing: the same adds and watermarks, drained once at the end
+        const acc2 = new MinuteAccumulator(customers);
+        let mark = Number.NEGATIVE_INFINITY;
+        for (const [raw, cut] of batches) {
+          acc2.addRecords(raw.map(toFlow));
+          mark = Math.max(mark, M + cut);
+          acc2.markClosedBefore(mark);
         }
-        const once = aggregateMinutes(all, customers);
-        expect([...merged.keys()].sort()).toEqual(once.map((r) => `${r.node}@${r.minute}`).sort());
-        for (const r of once) merged.get(`${r.node}@${r.minute}`)!.forEach((v, f) => expect(close(v, r.counters[f]!)).toBe(true));
+        expect(acc2.stats.late).toBe(late);
+        const atEnd = acc2.closeAll();
+        expect(sortNodeMinutes([...closed]).map((r) => `${r.node}@${r.minute}`)).toEqual(atEnd.map((r) => `${r.node}@${r.minute}`));
+        const byKey = new Map(closed.map((r) => [`${r.node}@${r.minute}`, r.counters]));
+        for (const r of atEnd) byKey.get(`${r.node}@${r.minute}`)!.forEach((v, f) => expect(close(v, r.counters[f]!)).toBe(true));
+        // and flows that start after every cut are never touched by closing
+        const future = onTime.filter((f) => Math.floor(f.startMs / MINUTE_MS) >= watermark);
+        for (const r of aggregateMinutes(future, customers)) expect(byKey.has(`${r.node}@${r.minute}`)).toBe(true);
       }),
       { numRuns: 200 },
     );
+  });
+
+  it("drops and counts a flow for a minute that has closed", () => {
+    const acc = new MinuteAccumulator(customers);
+    acc.closeBefore(M + 1);
+    acc.addRecords([flow({}), flow({ startMs: T0 + 30_000, endMs: T0 + 90_000 })]);
+    expect(acc.stats.late).toBe(2);
+    const rows = acc.closeAll();
+    expect(rows.map((r) => [r.minute - M, r.counters[0]])).toEqual([[1, 5]]); // half of the spanning flow's 10 packets
   });
 
   it("conserves packets, bytes and flows per direction across minutes, whatever the order", () => {

@@ -6,7 +6,7 @@ import { FEATURE_COUNT } from "./catalogue.js";
 import { portBlockOffset, portClass, PROTO_TCP, protocolBlockOffset, protocolClass, tcpFlagIndex } from "./classes.js";
 import { TCP_FLAGS_OFFSET } from "./catalogue.js";
 import { PairTable, U32Table } from "./int-tables.js";
-import type { NodeSet } from "./nodes.js";
+import type { NodeMatcher } from "./nodes.js";
 
 export const MINUTE_MS = 60_000;
 
@@ -55,6 +55,8 @@ export interface AggregationStats {
   matched: number;
   /** Flow rows with neither end on a node (transit traffic; ignored). */
   unmatched: number;
+  /** Flow rows with some share in an already closed minute; that share is dropped, not merged. */
+  late: number;
 }
 
 /**
@@ -73,7 +75,9 @@ export interface AggregationStats {
  * node-minute is a slot of SLOT_WIDTH float64s in one pooled buffer (layout above).
  */
 export class MinuteAccumulator {
-  readonly stats: AggregationStats = { flows: 0, matched: 0, unmatched: 0 };
+  readonly stats: AggregationStats = { flows: 0, matched: 0, unmatched: 0, late: 0 };
+  /** Minutes before this one are closed: shares that fall there are late (counted, dropped). */
+  private closedBefore = Number.NEGATIVE_INFINITY;
   // nodes
   private v4Ids = new U32Table();
   private v6Ids = new Map<string, number>();
@@ -93,7 +97,17 @@ export class MinuteAccumulator {
   private slotMinute = new Float64Array(64);
   private slotCount = 0;
 
-  constructor(readonly nodes: NodeSet) {}
+  constructor(readonly nodes: NodeMatcher) {}
+
+  /** The close watermark: minutes before it have been closed (or were closed before a restart). */
+  get closedBeforeMinute(): number {
+    return this.closedBefore;
+  }
+
+  /** Marks minutes before `minute` as closed without emitting them (restoring after a restart). */
+  markClosedBefore(minute: number): void {
+    if (minute > this.closedBefore) this.closedBefore = minute;
+  }
 
   /** Adds every row of a column batch. */
   addColumns(cols: FlowColumns): void {
@@ -132,14 +146,20 @@ export class MinuteAccumulator {
       const start = startMs[i]!;
       const end = endMs[i]!;
       const m0 = Math.floor(start / MINUTE_MS);
+      const closedBefore = this.closedBefore;
       if (end <= start || Math.floor(end / MINUTE_MS) === m0) {
+        if (m0 < closedBefore) {
+          stats.late++;
+          continue;
+        }
         if (inNode >= 0) addCounts(this.pool, this.slot(inNode, m0) * SLOT_WIDTH, inOff, -1, pk, by, 1);
         if (outNode >= 0) addCounts(this.pool, this.slot(outNode, m0) * SLOT_WIDTH, outOff, flagOff, pk, by, 1);
         continue;
       }
       const m1 = Math.floor(end / MINUTE_MS);
       const duration = end - start;
-      for (let m = m0; m <= m1; m++) {
+      if (m0 < closedBefore) stats.late++;
+      for (let m = Math.max(m0, closedBefore); m <= m1; m++) {
         const overlap = Math.min(end, (m + 1) * MINUTE_MS) - Math.max(start, m * MINUTE_MS);
         if (overlap <= 0) continue;
         const f = overlap / duration;
@@ -166,8 +186,21 @@ export class MinuteAccumulator {
     return this.nodeCount;
   }
 
-  /** Removes and returns every node-minute with minute < `beforeMinute`, sorted by node then minute. */
+  /**
+   * Removes and returns every node-minute with minute < `beforeMinute`, sorted by node then minute,
+   * and moves the close watermark there: later shares in those minutes count as late and are dropped.
+   */
   closeBefore(beforeMinute: number): NodeMinute[] {
+    this.markClosedBefore(beforeMinute);
+    return this.drain(beforeMinute);
+  }
+
+  /** Removes and returns everything, without moving the close watermark. */
+  closeAll(): NodeMinute[] {
+    return this.drain(Number.POSITIVE_INFINITY);
+  }
+
+  private drain(beforeMinute: number): NodeMinute[] {
     const out: NodeMinute[] = [];
     const keep: number[] = [];
     for (let s = 0; s < this.slotCount; s++) {
@@ -183,11 +216,6 @@ export class MinuteAccumulator {
     }
     if (out.length > 0) this.compact(keep);
     return sortNodeMinutes(out);
-  }
-
-  /** Removes and returns everything. */
-  closeAll(): NodeMinute[] {
-    return this.closeBefore(Number.POSITIVE_INFINITY);
   }
 
   private nodeText(node: number): string {
@@ -329,7 +357,7 @@ export function sortNodeMinutes(rows: NodeMinute[]): NodeMinute[] {
  * The pure form: flows plus the node set → every node-minute's raw counters, sorted by node, then
  * minute. Flows with neither end on a node are ignored.
  */
-export function aggregateMinutes(flows: readonly FlowRecord[] | FlowColumns, nodes: NodeSet): NodeMinute[] {
+export function aggregateMinutes(flows: readonly FlowRecord[] | FlowColumns, nodes: NodeMatcher): NodeMinute[] {
   const acc = new MinuteAccumulator(nodes);
   if (flows instanceof FlowColumns) acc.addColumns(flows);
   else acc.addRecords(flows);

@@ -2,13 +2,21 @@
 import { type IpPrefix, parsePrefix, wordMask } from "../flow/ip.js";
 import { U32Table } from "./int-tables.js";
 
+/** What aggregation needs to know about nodes: the customer index of an address, or -1 when it is not a node. */
+export interface NodeMatcher {
+  matchV4(addr: number): number;
+  matchV6(w0: number, w1: number, w2: number, w3: number): number;
+  /** customer names, by index */
+  readonly customers: readonly string[];
+}
+
 /**
  * A set of customer prefixes. Every address inside a prefix is a node of its own (node = IP);
  * the prefix only says the IP belongs to a customer. A bare address is a /32 or /128.
  * Lookups return the customer index of the longest matching prefix, or -1. A prefix listed twice
  * keeps its first customer.
  */
-export class NodeSet {
+export class NodeSet implements NodeMatcher {
   /** Prefix lengths present, longest first, per family. */
   private readonly v4Lengths: number[] = [];
   private readonly v6Lengths: number[] = [];
