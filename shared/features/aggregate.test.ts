@@ -80,7 +80,7 @@ describe("aggregateMinutes by hand", () => {
   it("counts a flow between two nodes for both, and ignores transit", () => {
     const acc = new MinuteAccumulator(customers);
     acc.addRecords([flow({ src: "203.0.113.1", dst: "203.0.113.2", srcPort: 123, dstPort: 123 }), flow({ src: "192.0.2.1", dst: "192.0.2.2" })]);
-    expect(acc.stats).toEqual({ flows: 2, matched: 1, unmatched: 1, late: 0 });
+    expect(acc.stats).toEqual({ flows: 2, matched: 1, unmatched: 1, late: 0, overCapacity: 0 });
     const rows = acc.closeAll();
     expect(rows.map((r) => r.node)).toEqual(["203.0.113.1", "203.0.113.2"]);
     expect(nonZero(rows[0])).toMatchObject({ volume_out_pkt: 10, port_p123_out_pkt: 10 });
@@ -213,6 +213,18 @@ describe("aggregation invariants", () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  it("bounds open nodes and counts what it refuses; keeps customers when the matcher is replaced", () => {
+    const acc = new MinuteAccumulator(customers, { maxNodes: 2 });
+    acc.addRecords([flow({ dst: "203.0.113.1" }), flow({ dst: "203.0.113.2" }), flow({ dst: "203.0.113.3" }), flow({ dst: "203.0.113.1" })]);
+    expect(acc.stats).toMatchObject({ flows: 4, matched: 3, overCapacity: 1 });
+    acc.setMatcher(new NodeSet([{ prefix: "203.0.113.0/25", customer: "renamed" }]));
+    acc.addRecords([flow({ dst: "203.0.113.2" })]);
+    const rows = acc.closeAll();
+    expect(rows.map((r) => [r.node, r.customer, r.counters[0]])).toEqual([["203.0.113.1", "acme", 20], ["203.0.113.2", "acme", 20]]);
+    acc.addRecords([flow({ dst: "203.0.113.3" })]);
+    expect(acc.closeAll().map((r) => [r.node, r.customer])).toEqual([["203.0.113.3", "renamed"]]);
   });
 
   it("drops and counts a flow for a minute that has closed", () => {

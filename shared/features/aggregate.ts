@@ -53,10 +53,17 @@ export interface AggregationStats {
   flows: number;
   /** Flow rows with at least one end on a node. */
   matched: number;
-  /** Flow rows with neither end on a node (transit traffic; ignored). */
+  /** Flow rows aggregated for neither end (transit traffic, or nodes refused for capacity). */
   unmatched: number;
   /** Flow rows with some share in an already closed minute; that share is dropped, not merged. */
   late: number;
+  /** Flow rows with a side dropped because its node would exceed `maxNodes` open nodes (memory bound). */
+  overCapacity: number;
+}
+
+export interface AccumulatorOptions {
+  /** Most distinct nodes with open minutes; flows of further nodes are counted in overCapacity and dropped. */
+  maxNodes?: number;
 }
 
 /**
@@ -75,7 +82,13 @@ export interface AggregationStats {
  * node-minute is a slot of SLOT_WIDTH float64s in one pooled buffer (layout above).
  */
 export class MinuteAccumulator {
-  readonly stats: AggregationStats = { flows: 0, matched: 0, unmatched: 0, late: 0 };
+  readonly stats: AggregationStats = { flows: 0, matched: 0, unmatched: 0, late: 0, overCapacity: 0 };
+  private readonly maxNodes: number;
+  /** customer names of open nodes (interned, so the matcher can be replaced while minutes are open) */
+  private readonly customerNames: string[] = [];
+  private readonly customerIds = new Map<string, number>();
+  /** matcher customer index → interned id; reset when the matcher changes */
+  private customerCache: number[] = [];
   /** Minutes before this one are closed: shares that fall there are late (counted, dropped). */
   private closedBefore = Number.NEGATIVE_INFINITY;
   // nodes
@@ -96,8 +109,21 @@ export class MinuteAccumulator {
   private slotNode = new Int32Array(64);
   private slotMinute = new Float64Array(64);
   private slotCount = 0;
+  /** set by nodeV4/nodeV6 when a node was refused for capacity during the current row */
+  private full = false;
 
-  constructor(readonly nodes: NodeMatcher) {}
+  constructor(
+    private nodes: NodeMatcher,
+    options: AccumulatorOptions = {},
+  ) {
+    this.maxNodes = options.maxNodes ?? Number.POSITIVE_INFINITY;
+  }
+
+  /** Replaces the node matcher (prefixes changed); open minutes keep their node and customer. */
+  setMatcher(nodes: NodeMatcher): void {
+    this.nodes = nodes;
+    this.customerCache = [];
+  }
 
   /** The close watermark: minutes before it have been closed (or were closed before a restart). */
   get closedBeforeMinute(): number {
@@ -123,14 +149,18 @@ export class MinuteAccumulator {
         const d = dst[w]!;
         const s = src[w]!;
         const dc = nodes.matchV4(d);
-        if (dc >= 0) inNode = this.nodeV4(d, dc);
+        if (dc >= 0) inNode = this.nodeV4(d, this.customerId(dc));
         const sc = nodes.matchV4(s);
-        if (sc >= 0) outNode = this.nodeV4(s, sc);
+        if (sc >= 0) outNode = this.nodeV4(s, this.customerId(sc));
       } else {
         const dc = nodes.matchV6(dst[w]!, dst[w + 1]!, dst[w + 2]!, dst[w + 3]!);
-        if (dc >= 0) inNode = this.nodeV6(dst, w, dc);
+        if (dc >= 0) inNode = this.nodeV6(dst, w, this.customerId(dc));
         const sc = nodes.matchV6(src[w]!, src[w + 1]!, src[w + 2]!, src[w + 3]!);
-        if (sc >= 0) outNode = this.nodeV6(src, w, sc);
+        if (sc >= 0) outNode = this.nodeV6(src, w, this.customerId(sc));
+      }
+      if (this.full) {
+        this.full = false;
+        stats.overCapacity++;
       }
       if (inNode < 0 && outNode < 0) continue;
       stats.matched++;
@@ -208,7 +238,7 @@ export class MinuteAccumulator {
         const node = this.slotNode[s]!;
         out.push({
           node: this.nodeText(node),
-          customer: this.nodes.customers[this.nodeCustomer[node]!]!,
+          customer: this.customerNames[this.nodeCustomer[node]!]!,
           minute: this.slotMinute[s]!,
           counters: expandSlot(this.pool, s * SLOT_WIDTH),
         });
@@ -216,6 +246,21 @@ export class MinuteAccumulator {
     }
     if (out.length > 0) this.compact(keep);
     return sortNodeMinutes(out);
+  }
+
+  /** Interned id of the matcher's customer `index` (cached while the matcher is unchanged). */
+  private customerId(index: number): number {
+    const cached = this.customerCache[index];
+    if (cached !== undefined) return cached;
+    const name = this.nodes.customers[index] ?? "";
+    let id = this.customerIds.get(name);
+    if (id === undefined) {
+      id = this.customerNames.length;
+      this.customerNames.push(name);
+      this.customerIds.set(name, id);
+    }
+    this.customerCache[index] = id;
+    return id;
   }
 
   private nodeText(node: number): string {
@@ -258,6 +303,10 @@ export class MinuteAccumulator {
   private nodeV4(addr: number, customer: number): number {
     const id = this.v4Ids.get(addr);
     if (id >= 0) return id;
+    if (this.nodeCount >= this.maxNodes) {
+      this.full = true;
+      return -1;
+    }
     const node = this.newNode(4, customer);
     this.nodeAddr[4 * node] = addr;
     this.v4Ids.set(addr, node);
@@ -268,6 +317,10 @@ export class MinuteAccumulator {
     const key = `${words[w]}:${words[w + 1]}:${words[w + 2]}:${words[w + 3]}`;
     const id = this.v6Ids.get(key);
     if (id !== undefined) return id;
+    if (this.nodeCount >= this.maxNodes) {
+      this.full = true;
+      return -1;
+    }
     const node = this.newNode(6, customer);
     this.nodeAddr.set(words.subarray(w, w + 4), 4 * node);
     this.v6Ids.set(key, node);
