@@ -79,7 +79,7 @@ function patch(bytes: Uint8Array, edit: (v: DataView) => void): Uint8Array {
   return out;
 }
 
-const ALL_MAGICS = ["NFGT", "NFGH", "NFGS", "NFGC", "NFGM"];
+const ALL_MAGICS = ["NFGT", "NFGH", "NFGS", "NFGC", "NFGM", "NFGA"];
 
 /** A mutation of a frame: bit flips, u32 overwrites with extremes, insertions, deletions, truncation. */
 function mutationArb(length: number) {

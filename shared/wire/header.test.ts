@@ -10,6 +10,7 @@ import {
   HEADER_BYTES,
   HIDDEN_FORMAT,
   MANIFEST_FORMAT,
+  MINUTE_ARCHIVE_FORMAT,
   magicU32,
   readHeader,
   SURVIVAL_FORMAT,
@@ -35,10 +36,10 @@ describe("common header", () => {
   });
 
   it("names each format by a distinct 4-ASCII magic read in byte order", () => {
-    const formats = [TOKENS_FORMAT, HIDDEN_FORMAT, SURVIVAL_FORMAT, CUTOFFS_FORMAT, MANIFEST_FORMAT];
-    expect(formats.map((f) => f.magic)).toEqual(["NFGT", "NFGH", "NFGS", "NFGC", "NFGM"]);
-    expect(new Set(formats.map((f) => magicU32(f.magic))).size).toBe(5);
-    expect(new Set(formats.map((f) => f.name)).size).toBe(5);
+    const formats = [TOKENS_FORMAT, HIDDEN_FORMAT, SURVIVAL_FORMAT, CUTOFFS_FORMAT, MANIFEST_FORMAT, MINUTE_ARCHIVE_FORMAT];
+    expect(formats.map((f) => f.magic)).toEqual(["NFGT", "NFGH", "NFGS", "NFGC", "NFGM", "NFGA"]);
+    expect(new Set(formats.map((f) => magicU32(f.magic))).size).toBe(6);
+    expect(new Set(formats.map((f) => f.name)).size).toBe(6);
     expect(magicU32("NFGT")).toBe(0x5447_464e);
     expect(formats.every((f) => f.version === 1)).toBe(true);
   });

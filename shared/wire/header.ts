@@ -37,6 +37,7 @@ export const HIDDEN_FORMAT: FormatId = { name: "netflowgen.hidden", magic: "NFGH
 export const SURVIVAL_FORMAT: FormatId = { name: "netflowgen.survival", magic: "NFGS", version: 1 };
 export const CUTOFFS_FORMAT: FormatId = { name: "netflowgen.cutoffs", magic: "NFGC", version: 1 };
 export const MANIFEST_FORMAT: FormatId = { name: "netflowgen.manifest", magic: "NFGM", version: 1 };
+export const MINUTE_ARCHIVE_FORMAT: FormatId = { name: "netflowgen.minute-archive", magic: "NFGA", version: 1 };
 
 export interface DecodeOptions {
   /** Feature schema hash the frame must carry; defaults to this build's FEATURE_SCHEMA_HASH. */
