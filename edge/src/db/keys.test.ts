@@ -29,7 +29,7 @@ describe("issueApiKey / findTenantByKey", () => {
     const revoked = await issueApiKey(db, "t-keys", 2);
     await db.update(apiKeys).set({ revokedAt: 3 }).where(eq(apiKeys.id, revoked.id));
 
-    expect(await findTenantByKey(db, active.key)).toEqual({ id: "t-keys", name: "Keys ISP", createdAt: 1, timeZone: "UTC" });
+    expect(await findTenantByKey(db, active.key)).toEqual({ id: "t-keys", name: "Keys ISP", createdAt: 1, timeZone: "UTC", shards: 4, prefixesVersion: 0 });
     expect(await findTenantByKey(db, revoked.key)).toBeNull();
     expect(await findTenantByKey(db, newApiKey())).toBeNull();
   });
