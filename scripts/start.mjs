@@ -14,6 +14,11 @@ const URL_BASE = `http://${HOST}:${PORT}`;
 const DEMO_TENANT = { id: "demo-isp", name: "Demo ISP (local only)", timeZone: "UTC" };
 const DEMO_KEY = "nfg_demo_local_only_key";
 const READY_TIMEOUT_MS = 60_000;
+/** The demo tenant's customer prefixes: every IP inside them is a node. */
+const DEMO_PREFIXES = [
+  { prefix: "203.0.113.0/24", customer: "demo-hosting" },
+  { prefix: "2001:db8:100::/48", customer: "demo-hosting" },
+];
 
 function fail(step, why) {
   console.error(`\n[start] FAILED: ${step}\n[start] ${why}`);
@@ -75,6 +80,11 @@ const seedSql = [
   `ON CONFLICT(id) DO NOTHING;`,
   `INSERT INTO api_keys (id, tenant_id, key_hash, prefix, created_at) VALUES ('demo-key', ${sqlText(DEMO_TENANT.id)}, ${sqlText(keyHash)}, ${sqlText(DEMO_KEY.slice(0, 8))}, ${Date.now()})`,
   `ON CONFLICT(id) DO UPDATE SET key_hash = excluded.key_hash, prefix = excluded.prefix, revoked_at = NULL;`,
+  ...DEMO_PREFIXES.map(
+    (p, i) =>
+      `INSERT INTO prefixes (id, tenant_id, prefix, customer, created_at) VALUES ('demo-prefix-${i}', ${sqlText(DEMO_TENANT.id)}, ${sqlText(p.prefix)}, ${sqlText(p.customer)}, ${Date.now()}) ON CONFLICT DO NOTHING;`,
+  ),
+  `UPDATE tenants SET prefixes_version = prefixes_version + 1 WHERE id = ${sqlText(DEMO_TENANT.id)};`,
 ].join(" ");
 await wrangler("seeding the demo tenant", ["d1", "execute", "DB", "--local", "--command", seedSql], { quiet: true });
 
@@ -113,6 +123,20 @@ for (;;) {
   }
   await new Promise((r) => setTimeout(r, 250));
 }
+// 6. Demo data: the last 10 minutes of a small web server's traffic, with a DNS amplification on its
+//    last 3 minutes, posted as NDJSON; then the open minutes are closed so they can be read back.
+const demo = demoFlows(Date.now());
+const posted = await fetch(`${URL_BASE}/v1/flows`, {
+  method: "POST",
+  headers: { Authorization: `Bearer ${DEMO_KEY}`, "Content-Type": "application/x-ndjson", "Idempotency-Key": `demo-${demo.firstMinute}` },
+  body: demo.flows.map((f) => JSON.stringify(f)).join("\n"),
+});
+if (!posted.ok) fail("posting the demo flows", `POST /v1/flows answered ${posted.status}: ${await posted.text()}`);
+const adminToken = /^ADMIN_TOKEN=(.*)$/m.exec(readFileSync(devVars, "utf8"))?.[1] ?? "";
+const flushed = await fetch(`${URL_BASE}/v1/admin/tenants/${DEMO_TENANT.id}/flush`, { method: "POST", headers: { Authorization: `Bearer ${adminToken}` } });
+if (!flushed.ok) fail("closing the demo minutes", `POST /v1/admin/tenants/${DEMO_TENANT.id}/flush answered ${flushed.status}: ${await flushed.text()}`);
+log(`demo: posted ${demo.flows.length} flows (${JSON.stringify(await posted.json())}), closed the minutes`);
+
 console.log(`
 ========================================================================
  netflowgen edge is running (local only): ${URL_BASE}
@@ -123,7 +147,37 @@ console.log(`
    curl ${URL_BASE}/healthz
    curl ${URL_BASE}/v1/schema
    curl -H 'Authorization: Bearer ${DEMO_KEY}' ${URL_BASE}/v1/tenant
+   curl -H 'Authorization: Bearer ${DEMO_KEY}' '${URL_BASE}/v1/nodes/203.0.113.10/minutes?from=${demo.firstMinute}&to=${demo.firstMinute + 10}'
+
+ Real exporters: npx netflowgen relay --listen 127.0.0.1:2055 --edge ${URL_BASE} --key ${DEMO_KEY}
 
  Stop with Ctrl-C.
 ========================================================================
 `);
+
+/** Deterministic demo flows: 10 minutes of web traffic to 203.0.113.10, with a DNS amplification (UDP from port 53, large packets, fragments) in the last 3. */
+function demoFlows(nowMs) {
+  const firstMinute = Math.floor(nowMs / 60_000) - 11;
+  const flows = [];
+  let seed = 12345;
+  const rand = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  for (let m = 0; m < 10; m++) {
+    const t0 = (firstMinute + m) * 60_000;
+    for (let i = 0; i < 40; i++) {
+      const start = t0 + Math.floor(rand() * 55_000);
+      const client = `198.51.100.${1 + Math.floor(rand() * 200)}`;
+      const packets = 5 + Math.floor(rand() * 40);
+      flows.push({ startMs: start, endMs: start + Math.floor(rand() * 4000), src: client, dst: "203.0.113.10", srcPort: 49152 + Math.floor(rand() * 16000), dstPort: 443, protocol: 6, tcpFlags: 0x1b, packets, bytes: packets * 120 });
+      flows.push({ startMs: start + 5, endMs: start + 4005, src: "203.0.113.10", dst: client, srcPort: 443, dstPort: 50000, protocol: 6, tcpFlags: 0x1b, packets: packets * 2, bytes: packets * 2 * 1200 });
+    }
+    if (m >= 7) {
+      for (let i = 0; i < 300; i++) {
+        const start = t0 + Math.floor(rand() * 59_000);
+        const reflector = `192.0.2.${1 + Math.floor(rand() * 250)}`;
+        flows.push({ startMs: start, endMs: start + 500, src: reflector, dst: "203.0.113.10", srcPort: 53, dstPort: 1024 + Math.floor(rand() * 60000), protocol: 17, tcpFlags: 0, packets: 20, bytes: 20 * 1400 });
+        flows.push({ startMs: start, endMs: start + 500, src: reflector, dst: "203.0.113.10", srcPort: 0, dstPort: 0, protocol: 17, tcpFlags: 0, packets: 20, bytes: 20 * 1400 });
+      }
+    }
+  }
+  return { firstMinute, flows };
+}

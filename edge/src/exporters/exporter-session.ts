@@ -29,15 +29,18 @@ const MAX_REMEMBERED_BYTES = 1 << 20;
 
 export class ExporterSession extends DurableObject<Env> {
   private state = new ExporterState();
+  /** Resolves once the persisted state is loaded (RPCs are also gated by blockConcurrencyWhile). */
+  private readonly ready: Promise<void>;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    void ctx.blockConcurrencyWhile(async () => {
+    this.ready = ctx.blockConcurrencyWhile(async () => {
       this.state = ExporterState.restore(await ctx.storage.get<ExporterStateSnapshot>("state"));
     });
   }
 
   async parse(req: ExporterParseRequest): Promise<ExporterParseResult> {
+    await this.ready;
     const resultKey = `result:${req.batchId}`;
     const remembered = await this.ctx.storage.get<ExporterParseResult & { at: number }>(resultKey);
     if (remembered) return { flows: remembered.flows, report: remembered.report };
@@ -75,6 +78,7 @@ export class ExporterSession extends DurableObject<Env> {
 
   /** Templates and waiting data, for operators debugging an exporter. */
   async describe(): Promise<{ templates: number; pendingSets: number }> {
+    await this.ready;
     return { templates: this.state.templateCount(), pendingSets: this.state.pendingCount() };
   }
 }
