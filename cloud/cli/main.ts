@@ -1,9 +1,10 @@
 /** @module The `netflowgen` command line: a dispatcher from the first argument to one subcommand (one file each), with `--help` at both levels. */
 import { EXIT_USAGE, processIo, UsageError, type CliIo, type Command } from "./command.js";
 import { relayCommand } from "./relay.js";
+import { dataCommand } from "./data.js";
 
 /** Every subcommand; add new ones here. */
-export const COMMANDS: readonly Command[] = [relayCommand];
+export const COMMANDS: readonly Command[] = [relayCommand, dataCommand];
 
 export function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
