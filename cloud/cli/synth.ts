@@ -4,6 +4,7 @@ import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { ScenarioError, parseScenarioText } from "../data/synth/scenario.js";
 import { NotLoopbackError, parseLoopbackTarget } from "../data/synth/loopback.js";
+import { attackSourceFor } from "../data/synth/replay-source.js";
 import { runSynth, uptimeBase } from "../data/synth/run.js";
 import { streamSink } from "../data/synth/sink.js";
 import { UdpFlowWriter } from "../data/synth/udp.js";
@@ -31,6 +32,7 @@ Options:
   --days N           override the duration, in days
   --nodes-scale X    multiply every node group's count (rounded up)
   --flow-scale X     multiply every node's flow rate
+  --captures DIR     where attacks' replay.capture paths resolve (default ../shared/data/external)
   --quiet            no summary on stderr
   -h, --help         this text`;
 
@@ -45,6 +47,7 @@ const OPTIONS = {
   days: { type: "string" },
   "nodes-scale": { type: "string" },
   "flow-scale": { type: "string" },
+  captures: { type: "string" },
   quiet: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
@@ -105,6 +108,7 @@ export function synthArgs(argv: string[]): SynthArgs | "help" {
       minutes,
       nodesScale: positive("--nodes-scale", values["nodes-scale"]),
       flowScale: positive("--flow-scale", values["flow-scale"]),
+      ...(values.captures === undefined ? {} : { capturesDir: values.captures }),
     },
     quiet: values.quiet ?? false,
   };
@@ -126,6 +130,16 @@ async function synth(argv: string[], io: CliIo): Promise<number> {
     }
     throw err;
   }
+  let attackSource;
+  try {
+    attackSource = attackSourceFor(world); // reads and checks replayed captures before any output
+  } catch (err) {
+    if (err instanceof ScenarioError) {
+      io.err(`${args.scenarioPath}: ${err.message}`);
+      return 1;
+    }
+    throw err;
+  }
   let writer: FlowWriter;
   if (args.format === "v9-udp" || args.format === "ipfix-udp") {
     writer = new UdpFlowWriter({ protocol: args.format === "v9-udp" ? "v9" : "ipfix", to: args.to!, pace: args.pace, uptimeBaseMs: uptimeBase(world) });
@@ -133,7 +147,7 @@ async function synth(argv: string[], io: CliIo): Promise<number> {
     const sink = args.out === undefined ? streamSink(process.stdout, false) : streamSink(createWriteStream(args.out));
     writer = createFileWriter(args.format as FileFormat, sink, { exporterIp: world.scenario.exporter, uptimeBaseMs: uptimeBase(world) });
   }
-  const result = await runSynth(world, writer, { labelsPath: args.labels });
+  const result = await runSynth(world, writer, { labelsPath: args.labels, attackSource });
   if (!args.quiet) {
     const s = result.elapsedMs / 1000;
     io.err(`synth: ${world.nodes.length} nodes, ${result.minutes} minutes, ${result.flows} flows, ${world.attacks.length} attacks in ${s.toFixed(1)} s (${Math.round(result.flows / s)} flows/s)${args.labels ? `; labels in ${args.labels}` : ""}`);

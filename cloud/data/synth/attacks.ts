@@ -28,6 +28,7 @@ function packetsPerFlow(attack: CompiledAttack): number {
 export const modelAttackSource: AttackSource = {
   name: "model",
   minuteFlows(world, attack, minute, strength, out) {
+    if (attack.replay !== null) throw new Error(`attacks[${attack.index}] replays a capture: generate with attackSourceFor(world) or replayAttackSource(world), not the model`);
     const rng = Rng.of(world.seed, ATTACK_STREAM, attack.index, minute);
     const totalPkts = attack.intensityPps * 60 * strength * rng.lognormal(1, 0.1);
     const flows = Math.max(1, Math.min(attack.maxFlowsPerMinute, attack.sources * attack.victims.length, Math.ceil(totalPkts / packetsPerFlow(attack))));

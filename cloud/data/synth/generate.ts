@@ -1,7 +1,7 @@
 /** @module The streaming generator: minute by minute, every node's baseline flows plus the attacks' flows, sorted by start time; identical for any chunking. */
 import type { FlowRecord } from "../../../shared/flow/record.js";
-import { modelAttackSource } from "./attacks.js";
 import { nodeMinuteFlows } from "./node-flows.js";
+import { attackSourceFor } from "./replay-source.js";
 import { attackStrength, type AttackSource } from "./source.js";
 import type { World } from "./world.js";
 
@@ -16,11 +16,12 @@ export interface GenerateOptions {
   fromMinute?: number;
   /** one past the last epoch minute (default the scenario's end) */
   toMinute?: number;
+  /** default: the model, plus replay for attacks with `replay` (attackSourceFor) */
   attackSource?: AttackSource;
 }
 
 /** The flows starting in one minute. A pure function of (world, minute). */
-export function minuteFlows(world: World, minute: number, attackSource: AttackSource = modelAttackSource): FlowRecord[] {
+export function minuteFlows(world: World, minute: number, attackSource: AttackSource = attackSourceFor(world)): FlowRecord[] {
   const flows: FlowRecord[] = [];
   for (const node of world.nodes) nodeMinuteFlows(world, node, minute, flows);
   for (const attack of world.attacks) {
@@ -34,5 +35,6 @@ export function minuteFlows(world: World, minute: number, attackSource: AttackSo
 export function* generateFlows(world: World, options: GenerateOptions = {}): Generator<MinuteBatch> {
   const from = Math.max(world.startMinute, options.fromMinute ?? world.startMinute);
   const to = Math.min(world.endMinute, options.toMinute ?? world.endMinute);
-  for (let minute = from; minute < to; minute++) yield { minute, flows: minuteFlows(world, minute, options.attackSource) };
+  const source = options.attackSource ?? attackSourceFor(world);
+  for (let minute = from; minute < to; minute++) yield { minute, flows: minuteFlows(world, minute, source) };
 }

@@ -25,6 +25,8 @@ export interface AttackLabel {
   alertDelaySeconds: number;
   /** the alert came unusually late (a slow detector, or a low-and-slow attack) */
   late: boolean;
+  /** for a replayed attack: the capture and its original victim */
+  replay?: { capture: string; captureVictim: string };
 }
 
 export interface LabelsFile {
@@ -62,6 +64,7 @@ export function attackLabels(world: World): LabelsFile {
       alert: iso(onsetMs + delaySeconds * 1000),
       alertDelaySeconds: delaySeconds,
       late,
+      ...(a.replay === null ? {} : { replay: { capture: a.replay.capture, captureVictim: a.replay.captureVictim } }),
     };
   });
   return { scenario: world.scenario.name ?? null, seed: world.seed, start: iso(world.startMinute * MINUTE_MS), end: iso(world.endMinute * MINUTE_MS), attacks };

@@ -2,6 +2,7 @@
 import { writeFile } from "node:fs/promises";
 import { generateFlows } from "./generate.js";
 import { attackLabels, type LabelsFile } from "./labels.js";
+import { attackSourceFor } from "./replay-source.js";
 import type { AttackSource } from "./source.js";
 import type { FlowWriter } from "./writers.js";
 import { MINUTE_MS, type World } from "./world.js";
@@ -30,10 +31,12 @@ export async function runSynth(world: World, writer: FlowWriter, options: RunOpt
   const t0 = performance.now();
   let flows = 0;
   let minutes = 0;
+  // built first, so a bad replay capture fails before anything is written
+  const attackSource = options.attackSource ?? attackSourceFor(world);
   const labels = attackLabels(world);
   if (options.labelsPath !== undefined) await writeFile(options.labelsPath, `${JSON.stringify(labels, null, 2)}\n`);
   try {
-    for (const batch of generateFlows(world, { attackSource: options.attackSource })) {
+    for (const batch of generateFlows(world, { attackSource })) {
       await writer.write(batch.flows);
       flows += batch.flows.length;
       minutes++;

@@ -51,6 +51,27 @@ const maintenance = z.strictObject({
   level: z.number().min(0).max(1).default(0.05),
 });
 
+/** Where replayed attack traffic comes from: the flows of a real flow-export capture (`replay-source.ts`). */
+const replay = z.strictObject({
+  /** an export pcap (NetFlow v5/v9/IPFIX datagrams), relative to --captures DIR (default ../shared/data/external), or absolute */
+  capture: z.string().min(1),
+  /** the attack's victim in the capture: its inbound flows are replayed, re-addressed to the scenario's victim */
+  captureVictim: ipv4Address,
+  /** repeat the (re-timed) capture back to back over the attack's duration */
+  loop: z.boolean().default(false),
+  /** stretch (> 1) or compress (< 1) the capture's timeline */
+  timeScale: z.number().positive().max(1e4).default(1),
+  /** multiplies each replayed flow's packets and bytes (rounded; at least 1 packet) */
+  intensityScale: z.number().positive().max(1e4).default(1),
+  /** keep only flows of these IP protocols (default all) */
+  protocols: z.array(z.number().int().min(0).max(255)).min(1).optional(),
+  /** keep only flows from these source ports, plus port-0 rows (non-first fragments; default all) */
+  srcPorts: z.array(z.number().int().min(0).max(65535)).min(1).optional(),
+  /** "keep" the capture's source addresses (those inside the tenant's prefixes are still remapped), or map every one into "test-range" 198.18.0.0/15 (RFC 2544) */
+  sourceAddresses: z.enum(["keep", "test-range"]).default("keep"),
+});
+export type ReplaySettings = z.output<typeof replay>;
+
 const attack = z
   .strictObject({
     type: z.enum(ATTACK_TYPES),
@@ -59,8 +80,8 @@ const attack = z
     onset: when,
     rampUpMinutes: z.number().int().nonnegative().max(1440).default(2),
     durationMinutes: z.number().int().positive().max(14 * 1440),
-    /** packets per second at full strength (all victims together) */
-    intensityPps: z.number().positive().max(1e8),
+    /** packets per second at full strength (all victims together); required unless the attack replays a capture */
+    intensityPps: z.number().positive().max(1e8).optional(),
     /** spread thinly: many sources, small flows, a ramp over the whole duration */
     lowAndSlow: z.boolean().default(false),
     /** the service port a syn-flood targets (default 443) */
@@ -71,6 +92,8 @@ const attack = z
     sources: z.number().int().positive().max(1e6).optional(),
     /** cap on exported flows per minute (default 3000) */
     maxFlowsPerMinute: z.number().int().positive().max(1e6).default(3000),
+    /** replay a real capture's attack flows instead of the model (the type still labels it) */
+    replay: replay.optional(),
   })
   .superRefine((a, ctx) => {
     const p = parsePrefix(a.victim);
@@ -78,6 +101,8 @@ const attack = z
     else if (a.type !== "carpet-bombing" && p.prefix.length !== 32) ctx.addIssue({ code: "custom", path: ["victim"], message: "only carpet-bombing takes a prefix; give one address" });
     else if (a.type === "carpet-bombing" && p.prefix.length < 16) ctx.addIssue({ code: "custom", path: ["victim"], message: "carpet-bombing prefix must be /16 or longer" });
     if (a.vector !== undefined && a.type !== "carpet-bombing") ctx.addIssue({ code: "custom", path: ["vector"], message: "vector is only for carpet-bombing" });
+    if (a.replay === undefined && a.intensityPps === undefined) ctx.addIssue({ code: "custom", path: ["intensityPps"], message: "required (unless the attack has replay)" });
+    if (a.replay !== undefined && a.type === "carpet-bombing") ctx.addIssue({ code: "custom", path: ["replay"], message: "replay needs one victim address; carpet-bombing cannot replay a capture" });
   });
 
 export const scenarioSchema = z.strictObject({

@@ -1,7 +1,7 @@
 /** @module The extension point for attack traffic: an AttackSource produces an attack's flows for one minute (the built-in one is a parametric model). */
-// A later source can replay real attack captures (flows from a pcap or an nfdump file), re-addressed
-// to the victim and rescaled to the scenario's intensity and ramp; it must stay deterministic per
-// (seed, attack, minute) like the model, so chunking independence holds.
+// replay-source.ts replays real attack captures (flows of an export pcap), re-addressed to the victim
+// and re-timed to the onset; every source must stay deterministic per (seed, attack, minute) like the
+// model, so chunking independence holds.
 import type { FlowRecord } from "../../../shared/flow/record.js";
 import type { CompiledAttack, World } from "./world.js";
 

@@ -2,7 +2,7 @@
 import { formatIPv4, parseIPv4, parsePrefix } from "../../../shared/flow/ip.js";
 import { NodeSet } from "../../../shared/features/nodes.js";
 import { Rng } from "./rng.js";
-import { ScenarioError, type AttackType, type Role, type Scenario } from "./scenario.js";
+import { ScenarioError, type AttackType, type ReplaySettings, type Role, type Scenario } from "./scenario.js";
 
 export const MINUTE_MS = 60_000;
 /** Latest start offset within a minute: replies start up to 40 ms after their request and must stay in the minute. */
@@ -37,6 +37,8 @@ export interface CompiledAttack {
   port: number;
   sources: number;
   maxFlowsPerMinute: number;
+  /** replay a capture instead of the model (`replay-source.ts`); null for modelled attacks */
+  replay: ReplaySettings | null;
 }
 
 export interface World {
@@ -50,6 +52,8 @@ export interface World {
   attacks: CompiledAttack[];
   nodeSet: NodeSet;
   exporterId: string;
+  /** where relative `replay.capture` paths resolve (undefined: ../shared/data/external beside the checkout) */
+  capturesDir: string | undefined;
 }
 
 /** Overrides from the command line (scale knobs). */
@@ -60,6 +64,8 @@ export interface WorldOverrides {
   nodesScale?: number;
   /** multiplies the scenario's flowScale */
   flowScale?: number;
+  /** directory for relative replay capture paths (`--captures DIR`) */
+  capturesDir?: string;
 }
 
 function prefixHosts(prefix: string): { first: number; count: number } {
@@ -126,11 +132,12 @@ export function compileWorld(scenario: Scenario, overrides: WorldOverrides = {})
       onsetMinute,
       endMinute: onsetMinute + a.durationMinutes,
       rampUpMinutes: a.lowAndSlow ? a.durationMinutes : a.rampUpMinutes,
-      intensityPps: a.intensityPps,
+      intensityPps: a.intensityPps ?? 0,
       lowAndSlow: a.lowAndSlow,
       port: a.port ?? 443,
       sources: a.sources ?? (a.lowAndSlow ? 20_000 : 2_000),
       maxFlowsPerMinute: a.maxFlowsPerMinute,
+      replay: a.replay ?? null,
     };
   });
   return {
@@ -143,6 +150,7 @@ export function compileWorld(scenario: Scenario, overrides: WorldOverrides = {})
     attacks,
     nodeSet,
     exporterId: `${scenario.exporter}/0`,
+    capturesDir: overrides.capturesDir,
   };
 }
 
