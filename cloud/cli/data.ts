@@ -1,9 +1,10 @@
 /** @module `netflowgen data <subcommand>`: the data tools group (simulator, real-series loaders), dispatching to one file per subcommand. */
 import { type Command, UsageError } from "./command.js";
+import { buildDatasetCommand } from "./build-dataset.js";
 import { loadSeriesCommand } from "./load-series.js";
 import { synthCommand } from "./synth.js";
 
-const SUBCOMMANDS: readonly Command[] = [synthCommand, loadSeriesCommand];
+const SUBCOMMANDS: readonly Command[] = [synthCommand, loadSeriesCommand, buildDatasetCommand];
 
 const DATA_HELP = `Usage: netflowgen data <subcommand> [options]
 
