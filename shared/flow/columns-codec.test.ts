@@ -1,7 +1,7 @@
 /** @module Flow columns codec tests: golden layout, round trips (IPv4-only and mixed), every truncation, fuzz, row gathers. */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { FlowColumns } from "./columns.js";
+import { columnsToRecords, FlowColumns } from "./columns.js";
 import {
   decodeFlowColumns,
   encodeFlowColumns,
@@ -448,5 +448,17 @@ describe("flow columns codec", () => {
     expect(bytes.length).toBe(FLOW_COLUMNS_HEADER_BYTES + n * FLOW_ROW_BYTES_MIXED);
     expect(snapshot(back)).toEqual(snapshot(cols));
     expect(ms).toBeLessThan(2_000); // generous: a few ms on a laptop; guards against per-field slow paths only
+  });
+});
+
+describe("FlowColumns.append", () => {
+  it("appends rows of another batch after its own", () => {
+    const a = FlowColumns.fromRecords([{ startMs: 1, endMs: 2, src: "192.0.2.1", dst: "192.0.2.2", srcPort: 1, dstPort: 2, protocol: 6, tcpFlags: 2, packets: 3, bytes: 4, samplingRate: 1, exporterId: "" }]);
+    const b = FlowColumns.fromRecords([
+      { startMs: 5, endMs: 6, src: "2001:db8::1", dst: "2001:db8::2", srcPort: 7, dstPort: 8, protocol: 17, tcpFlags: 0, packets: 9, bytes: 10, samplingRate: 100, exporterId: "" },
+      { startMs: 11, endMs: 12, src: "198.51.100.1", dst: "198.51.100.2", srcPort: 13, dstPort: 14, protocol: 1, tcpFlags: 0, packets: 15, bytes: 16, samplingRate: 1, exporterId: "" },
+    ]);
+    a.append(b);
+    expect(columnsToRecords(a).map((f) => [f.startMs, f.src, f.samplingRate])).toEqual([[1, "192.0.2.1", 1], [5, "2001:db8::1", 100], [11, "198.51.100.1", 1]]);
   });
 });

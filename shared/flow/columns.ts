@@ -1,5 +1,5 @@
 /** @module FlowColumns: a growable column-oriented batch of flows, the hot-path form parsers write and aggregation reads. */
-import { parseIp } from "./ip.js";
+import { formatIp, parseIp } from "./ip.js";
 import type { FlowRecord } from "./record.js";
 
 /**
@@ -97,7 +97,50 @@ export class FlowColumns {
     return cols;
   }
 
+  /** Appends every row of `other`. */
+  append(other: FlowColumns): void {
+    const n = other.length;
+    const at = this.reserve(n);
+    this.startMs.set(other.startMs.subarray(0, n), at);
+    this.endMs.set(other.endMs.subarray(0, n), at);
+    this.family.set(other.family.subarray(0, n), at);
+    this.src.set(other.src.subarray(0, 4 * n), 4 * at);
+    this.dst.set(other.dst.subarray(0, 4 * n), 4 * at);
+    this.srcPort.set(other.srcPort.subarray(0, n), at);
+    this.dstPort.set(other.dstPort.subarray(0, n), at);
+    this.protocol.set(other.protocol.subarray(0, n), at);
+    this.tcpFlags.set(other.tcpFlags.subarray(0, n), at);
+    this.packets.set(other.packets.subarray(0, n), at);
+    this.bytes.set(other.bytes.subarray(0, n), at);
+    this.samplingRate.set(other.samplingRate.subarray(0, n), at);
+    this.length = at + n;
+  }
+
   clear(): void {
     this.length = 0;
   }
+}
+
+/** The rows of a batch as FlowRecords (canonical address text), each stamped with `exporterId`. */
+export function columnsToRecords(cols: FlowColumns, exporterId = ""): FlowRecord[] {
+  const out: FlowRecord[] = [];
+  for (let i = 0; i < cols.length; i++) {
+    const family = cols.family[i] as 4 | 6;
+    const words = (a: Uint32Array): [number, number, number, number] => [a[4 * i]!, a[4 * i + 1]!, a[4 * i + 2]!, a[4 * i + 3]!];
+    out.push({
+      startMs: cols.startMs[i]!,
+      endMs: cols.endMs[i]!,
+      src: formatIp({ family, words: words(cols.src) }),
+      dst: formatIp({ family, words: words(cols.dst) }),
+      srcPort: cols.srcPort[i]!,
+      dstPort: cols.dstPort[i]!,
+      protocol: cols.protocol[i]!,
+      tcpFlags: cols.tcpFlags[i]!,
+      packets: cols.packets[i]!,
+      bytes: cols.bytes[i]!,
+      samplingRate: cols.samplingRate[i]!,
+      exporterId,
+    });
+  }
+  return out;
 }

@@ -1,7 +1,6 @@
 /** @module Flows of a flow-export capture: a pcap of NetFlow v5/v9/IPFIX datagrams decoded by our own parsers (one ExporterState per exporter address) into FlowRecords sorted by start. */
 import { readFileSync } from "node:fs";
-import { FlowColumns } from "../../../shared/flow/columns.js";
-import { formatIp } from "../../../shared/flow/ip.js";
+import { columnsToRecords, FlowColumns } from "../../../shared/flow/columns.js";
 import type { FlowRecord } from "../../../shared/flow/record.js";
 import { ExporterState } from "../../../edge/src/parsers/exporter-state.js";
 import { datagramParserFor } from "../../../edge/src/parsers/registry.js";
@@ -18,28 +17,6 @@ export interface CaptureFlows {
   skipped: number;
   /** the parsers' combined report */
   report: ParseReport;
-}
-
-/** FlowColumns rows → FlowRecords with the given exporter id. */
-function columnsToRecords(cols: FlowColumns, exporterId: string, out: FlowRecord[]): void {
-  for (let i = 0; i < cols.length; i++) {
-    const family = cols.family[i] as 4 | 6;
-    const words = (a: Uint32Array): [number, number, number, number] => [a[4 * i]!, a[4 * i + 1]!, a[4 * i + 2]!, a[4 * i + 3]!];
-    out.push({
-      startMs: cols.startMs[i]!,
-      endMs: cols.endMs[i]!,
-      src: formatIp({ family, words: words(cols.src) }),
-      dst: formatIp({ family, words: words(cols.dst) }),
-      srcPort: cols.srcPort[i]!,
-      dstPort: cols.dstPort[i]!,
-      protocol: cols.protocol[i]!,
-      tcpFlags: cols.tcpFlags[i]!,
-      packets: cols.packets[i]!,
-      bytes: cols.bytes[i]!,
-      samplingRate: cols.samplingRate[i]!,
-      exporterId,
-    });
-  }
 }
 
 /** Decodes the export datagrams of a pcap held in memory. Throws CaptureError when it is not a pcap or holds no flows. */
@@ -60,7 +37,7 @@ export function decodeExportPcap(bytes: Uint8Array, name = "capture"): CaptureFl
     if (state === undefined) states.set(d.srcIp, (state = new ExporterState()));
     cols.clear();
     parser.parseDatagram({ exporter: d.srcIp, receivedAtMs: d.timeMs, bytes: d.payload }, state, cols, report);
-    columnsToRecords(cols, `${d.srcIp}/0`, flows);
+    for (const flow of columnsToRecords(cols, `${d.srcIp}/0`)) flows.push(flow);
   }
   if (flows.length === 0) {
     const why = datagrams.length === 0 ? "no UDP datagrams" : skipped === datagrams.length ? `${datagrams.length} UDP datagrams, none NetFlow v5/v9 or IPFIX` : `${datagrams.length - skipped} export datagrams decoded to no flows${report.issues[0] ? ` (${report.issues[0].message})` : ""}`;

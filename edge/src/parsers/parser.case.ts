@@ -5,8 +5,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { FlowColumns } from "../../../shared/flow/columns.js";
-import { formatIp } from "../../../shared/flow/ip.js";
+import { columnsToRecords, FlowColumns } from "../../../shared/flow/columns.js";
 import type { FlowRecord } from "../../../shared/flow/record.js";
 import { emptyReport, type ParseReport } from "./types.js";
 
@@ -30,28 +29,7 @@ export const BASIC_FLOWS: FlowRecord[] = [
   { startMs: T + 4000, endMs: T + 5000, src: "10.1.2.3", dst: "203.0.113.12", srcPort: 1234, dstPort: 80, protocol: 6, tcpFlags: 0x02, packets: 1, bytes: 60, samplingRate: 1, exporterId: "" },
 ];
 
-export function columnsToRecords(cols: FlowColumns): FlowRecord[] {
-  const out: FlowRecord[] = [];
-  for (let i = 0; i < cols.length; i++) {
-    const words = (a: Uint32Array) => [a[4 * i]!, a[4 * i + 1]!, a[4 * i + 2]!, a[4 * i + 3]!] as [number, number, number, number];
-    const family = cols.family[i] as 4 | 6;
-    out.push({
-      startMs: cols.startMs[i]!,
-      endMs: cols.endMs[i]!,
-      src: formatIp({ family, words: words(cols.src) }),
-      dst: formatIp({ family, words: words(cols.dst) }),
-      srcPort: cols.srcPort[i]!,
-      dstPort: cols.dstPort[i]!,
-      protocol: cols.protocol[i]!,
-      tcpFlags: cols.tcpFlags[i]!,
-      packets: cols.packets[i]!,
-      bytes: cols.bytes[i]!,
-      samplingRate: cols.samplingRate[i]!,
-      exporterId: "",
-    });
-  }
-  return out;
-}
+export { columnsToRecords };
 
 const comparable = (flows: FlowRecord[]) => flows.map(({ exporterId: _e, ...rest }) => rest);
 

@@ -57,26 +57,6 @@ function mergeReport(into: ParseReport, from: ParseReport): void {
   for (const issue of from.issues) if (into.issues.length < MAX_ISSUES) into.issues.push(issue);
 }
 
-/** Appends all rows of `src` to `dst`. */
-function appendColumns(dst: FlowColumns, src: FlowColumns): void {
-  for (let i = 0; i < src.length; i++) {
-    const r = dst.reserve(1);
-    dst.startMs[r] = src.startMs[i]!;
-    dst.endMs[r] = src.endMs[i]!;
-    dst.family[r] = src.family[i]!;
-    dst.src.set(src.src.subarray(4 * i, 4 * i + 4), 4 * r);
-    dst.dst.set(src.dst.subarray(4 * i, 4 * i + 4), 4 * r);
-    dst.srcPort[r] = src.srcPort[i]!;
-    dst.dstPort[r] = src.dstPort[i]!;
-    dst.protocol[r] = src.protocol[i]!;
-    dst.tcpFlags[r] = src.tcpFlags[i]!;
-    dst.packets[r] = src.packets[i]!;
-    dst.bytes[r] = src.bytes[i]!;
-    dst.samplingRate[r] = src.samplingRate[i]!;
-    dst.length = r + 1;
-  }
-}
-
 export const ingestRoutes = new Hono<AppEnv>().post(
   "/v1/flows",
   requireApiKey,
@@ -133,7 +113,7 @@ export const ingestRoutes = new Hono<AppEnv>().post(
       for (const r of results) {
         mergeReport(report, r.report);
         if (results.length === 1) flows = decodeFlowColumns(r.flows);
-        else appendColumns(flows, decodeFlowColumns(r.flows));
+        else flows.append(decodeFlowColumns(r.flows));
       }
     }
 
