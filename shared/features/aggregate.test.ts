@@ -227,6 +227,14 @@ describe("aggregation invariants", () => {
     expect(acc.closeAll().map((r) => [r.node, r.customer])).toEqual([["203.0.113.3", "renamed"]]);
   });
 
+  it("loses nothing when the counter pool grows (many nodes, one minute, fresh accumulator)", () => {
+    const flows = Array.from({ length: 300 }, (_, i) => flow({ dst: `203.0.113.${i % 250}`, dstPort: 50000 + i, startMs: T0 + i, endMs: T0 + i + (i % 3 === 0 ? 90_000 : 0) }));
+    const rows = aggregateMinutes(flows, customers);
+    const total = rows.reduce((s, r) => s + r.counters[featureIndex("volume_in_pkt")]!, 0);
+    expect(total).toBeCloseTo(300 * 10, 9);
+    expect(rows.every((r) => r.counters[featureIndex("volume_in_flow")]! > 0)).toBe(true);
+  });
+
   it("drops and counts a flow for a minute that has closed", () => {
     const acc = new MinuteAccumulator(customers);
     acc.closeBefore(M + 1);

@@ -182,8 +182,15 @@ export class MinuteAccumulator {
           stats.late++;
           continue;
         }
-        if (inNode >= 0) addCounts(this.pool, this.slot(inNode, m0) * SLOT_WIDTH, inOff, -1, pk, by, 1);
-        if (outNode >= 0) addCounts(this.pool, this.slot(outNode, m0) * SLOT_WIDTH, outOff, flagOff, pk, by, 1);
+        // slot() may grow the pool: take the slot first, then read this.pool
+        if (inNode >= 0) {
+          const base = this.slot(inNode, m0) * SLOT_WIDTH;
+          addCounts(this.pool, base, inOff, -1, pk, by, 1);
+        }
+        if (outNode >= 0) {
+          const base = this.slot(outNode, m0) * SLOT_WIDTH;
+          addCounts(this.pool, base, outOff, flagOff, pk, by, 1);
+        }
         continue;
       }
       const m1 = Math.floor(end / MINUTE_MS);
@@ -193,8 +200,14 @@ export class MinuteAccumulator {
         const overlap = Math.min(end, (m + 1) * MINUTE_MS) - Math.max(start, m * MINUTE_MS);
         if (overlap <= 0) continue;
         const f = overlap / duration;
-        if (inNode >= 0) addCounts(this.pool, this.slot(inNode, m) * SLOT_WIDTH, inOff, -1, pk * f, by * f, f);
-        if (outNode >= 0) addCounts(this.pool, this.slot(outNode, m) * SLOT_WIDTH, outOff, flagOff, pk * f, by * f, f);
+        if (inNode >= 0) {
+          const base = this.slot(inNode, m) * SLOT_WIDTH;
+          addCounts(this.pool, base, inOff, -1, pk * f, by * f, f);
+        }
+        if (outNode >= 0) {
+          const base = this.slot(outNode, m) * SLOT_WIDTH;
+          addCounts(this.pool, base, outOff, flagOff, pk * f, by * f, f);
+        }
       }
     }
     stats.flows += n;
