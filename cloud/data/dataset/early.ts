@@ -29,8 +29,21 @@
  *   has at least one archive row, not used before for this node; candidates every ⌈W/8⌉ minutes
  *   from the split's start, one drawn with a PRNG seeded by (seed, attack index). None → the attack
  *   example stays and the pair is recorded as unpaired. anomalous_t = 0, normal_t = all_t.
- * - Carpet-bombing labels (victim a prefix) and victims that are not nodes of the data are skipped.
+ * - Carpet bombing (victim an IPv4 prefix): the victims are the nodes of the data inside the prefix
+ *   whose matching bytes over [labelled onset, min(labelled end, window end)) exceed
+ *   `carpetRiseFactor` (default 2) × the median of their own m_t over the up to `baselineMinutes`
+ *   window minutes before the labelled onset × the interval's length (and are > 0); ranked by
+ *   that excess (descending, ties by node text), at most `carpetMaxVictims` (default 8). A node with
+ *   no archive row in those baseline minutes (an unused address that shows up only under the
+ *   attack, as the simulator's carpet spreads over the whole prefix) is not a victim. Each gets
+ *   an attack example with the alert's window (the same for all), its own CUSUM onset, and a
+ *   non-attack partner by the rule above (quiet windows also avoid every prefix label covering the
+ *   node; the k-th victim uses the PRNG's (k+1)-th draw); all carry the label's type and index.
+ *   No node in the prefix, or none that rose → skipped with a reason. An alert is listed as unpaired
+ *   when any of its victims has no partner.
+ * - Victims that are not nodes of the data (and prefixes that are not IPv4) are skipped.
  */
+import { parseIPv4, parsePrefix, wordMask } from "../../../shared/flow/ip.js";
 import * as z from "zod";
 import { FEATURE_COUNT, featureIndex } from "../../../shared/features/catalogue.js";
 import { cusum, logBytes, median } from "../cusum.js";
@@ -92,9 +105,13 @@ export interface EarlyOptions {
   readonly searchMinutes?: number;
   readonly baselineMinutes?: number;
   readonly quietMarginMinutes?: number;
+  /** carpet bombing: a node in the prefix is a victim when its matching bytes over the attack rise above this many times its pre-onset median per minute */
+  readonly carpetRiseFactor?: number;
+  /** carpet bombing: at most this many victims (the most affected) per alert */
+  readonly carpetMaxVictims?: number;
 }
 
-export const EARLY_DEFAULTS = { alertTailMinutes: 0, searchMinutes: 60, baselineMinutes: 120, quietMarginMinutes: 30, minBaseline: 30 } as const;
+export const EARLY_DEFAULTS = { alertTailMinutes: 0, searchMinutes: 60, baselineMinutes: 120, quietMarginMinutes: 30, minBaseline: 30, carpetRiseFactor: 2, carpetMaxVictims: 8 } as const;
 
 export interface EarlyExample {
   /** position in this split's early file */
@@ -144,6 +161,27 @@ function prng(seed: number): () => number {
   };
 }
 
+/** "a.b.c.d/len" → network and length; null if not an IPv4 prefix. */
+export function parseIpv4Prefix(text: string): { net: number; bits: number } | null {
+  const parsed = parsePrefix(text);
+  if ("error" in parsed || parsed.prefix.family !== 4) return null;
+  return { net: parsed.prefix.words[0], bits: parsed.prefix.length };
+}
+
+/** Is the address inside the prefix? (not an IPv4 address → false) */
+export function ipv4InPrefix(address: string, prefix: { net: number; bits: number }): boolean {
+  const a = parseIPv4(address);
+  return a !== null && (a & wordMask(prefix.bits, 0)) >>> 0 === prefix.net;
+}
+
+/** Does a label's victim (an address, or a prefix for carpet bombing) cover the node? */
+function victimCovers(victim: string, node: string): boolean {
+  if (victim === node) return true;
+  if (!victim.includes("/")) return false;
+  const p = parseIpv4Prefix(victim);
+  return p !== null && ipv4InPrefix(node, p);
+}
+
 function column(s: NodeSeries, feature: number, from: number, length: number): Float64Array {
   const out = new Float64Array(length);
   for (let t = 0; t < length; t++) out[t] = s.counters[(from + t) * FEATURE_COUNT + feature]!;
@@ -171,15 +209,20 @@ export function buildEarlyDetect(data: GatheredSeries, ranges: readonly SplitRan
     return id;
   };
   const sorted = [...labels].sort((a, b) => a.alertMs - b.alertMs || a.index - b.index);
+  const riseFactor = options.carpetRiseFactor ?? EARLY_DEFAULTS.carpetRiseFactor;
+  const maxVictims = options.carpetMaxVictims ?? EARLY_DEFAULTS.carpetMaxVictims;
   for (const l of sorted) {
     const vector = l.vector ?? l.type;
     const skip = (reason: string) => skipped.push({ attackIndex: l.index, reason });
-    if (l.victim.includes("/")) {
-      skip("victim is a prefix (carpet bombing): not supported");
-      continue;
-    }
-    const s = nodes.get(l.victim);
-    if (s === undefined) {
+    const carpet = l.victim.includes("/");
+    let prefix: { net: number; bits: number } | null = null;
+    if (carpet) {
+      prefix = parseIpv4Prefix(l.victim);
+      if (prefix === null) {
+        skip("victim prefix is not an IPv4 prefix");
+        continue;
+      }
+    } else if (!nodes.has(l.victim)) {
       skip("victim is not a node of the data");
       continue;
     }
@@ -203,88 +246,127 @@ export function buildEarlyDetect(data: GatheredSeries, ranges: readonly SplitRan
     const feature = matchingFeature(vector);
     const fi = featureIndex(feature);
     const rel = start - S0;
-    const m = column(s, fi, rel, W);
-    const all = column(s, allIn, rel, W);
-    // CUSUM onset
-    const alertRel = alert - start;
-    const searchStart = Math.min(W - 1, Math.max(EARLY_DEFAULTS.minBaseline, alertRel - searchMinutes));
-    const b0 = Math.max(0, searchStart - baselineMinutes);
-    const r = cusum(logBytes(m.subarray(b0)), searchStart - b0);
-    let onsetRel: number;
-    let source: "cusum" | "label";
-    if (r.alarm >= 0) {
-      onsetRel = r.onset + b0;
-      source = "cusum";
+    let victims: NodeSeries[];
+    if (prefix === null) {
+      victims = [nodes.get(l.victim)!];
     } else {
-      onsetRel = labelOnset - start;
-      source = "label";
+      const p = prefix;
+      const inside = data.nodes.filter((n) => ipv4InPrefix(n.node, p));
+      if (inside.length === 0) {
+        skip("no node of the data inside the victim prefix");
+        continue;
+      }
+      // rise of the matching traffic over [labelled onset, window end) against the node's own pre-onset median
+      const onsetRel = labelOnset - start;
+      const endRel = Math.min(W, Math.max(onsetRel + 1, Math.ceil(l.endMs / MINUTE_MS) - start));
+      const scored: { s: NodeSeries; excess: number }[] = [];
+      for (const n of inside) {
+        // an address with no row before the onset (unused, seen only under the attack) has no baseline nor quiet window
+        if (!presentIn(n, rel + Math.max(0, onsetRel - baselineMinutes), rel + onsetRel)) continue;
+        const m = column(n, fi, rel, W);
+        const pre = m.subarray(Math.max(0, onsetRel - baselineMinutes), onsetRel);
+        const level = pre.length > 0 ? median(pre) : 0;
+        let sum = 0;
+        for (let t = onsetRel; t < endRel; t++) sum += m[t]!;
+        const expected = riseFactor * level * (endRel - onsetRel);
+        if (sum > 0 && sum > expected) scored.push({ s: n, excess: sum - expected });
+      }
+      if (scored.length === 0) {
+        skip("no node inside the victim prefix (with rows before the onset) received more matching traffic during the attack");
+        continue;
+      }
+      scored.sort((a, b) => b.excess - a.excess || (a.s.node < b.s.node ? -1 : a.s.node > b.s.node ? 1 : 0));
+      victims = scored.slice(0, maxVictims).map((x) => x.s);
     }
-    const pre = m.subarray(Math.max(0, onsetRel - baselineMinutes), onsetRel);
-    const level = pre.length > 0 ? median(pre) : 0;
-    const anomalous: number[] = [];
-    const normal: number[] = [];
-    for (let t = 0; t < W; t++) {
-      const a = t >= onsetRel ? Math.max(0, m[t]! - level) : 0;
-      anomalous.push(a);
-      normal.push(Math.max(0, all[t]! - a));
+    let anyUnpaired = false;
+    for (let rank = 0; rank < victims.length; rank++) {
+      const s = victims[rank]!;
+      const m = column(s, fi, rel, W);
+      const all = column(s, allIn, rel, W);
+      // CUSUM onset
+      const alertRel = alert - start;
+      const searchStart = Math.min(W - 1, Math.max(EARLY_DEFAULTS.minBaseline, alertRel - searchMinutes));
+      const b0 = Math.max(0, searchStart - baselineMinutes);
+      const r = cusum(logBytes(m.subarray(b0)), searchStart - b0);
+      let onsetRel: number;
+      let source: "cusum" | "label";
+      if (r.alarm >= 0) {
+        onsetRel = r.onset + b0;
+        source = "cusum";
+      } else {
+        onsetRel = labelOnset - start;
+        source = "label";
+      }
+      const pre = m.subarray(Math.max(0, onsetRel - baselineMinutes), onsetRel);
+      const level = pre.length > 0 ? median(pre) : 0;
+      const anomalous: number[] = [];
+      const normal: number[] = [];
+      for (let t = 0; t < W; t++) {
+        const a = t >= onsetRel ? Math.max(0, m[t]! - level) : 0;
+        anomalous.push(a);
+        normal.push(Math.max(0, all[t]! - a));
+      }
+      examples.push({
+        id: nextId(split.name),
+        split: split.name,
+        label: 1,
+        attackIndex: l.index,
+        type: l.type,
+        vector,
+        node: s.node,
+        startMinute: start,
+        length: W,
+        matchingFeature: feature,
+        alertMinute: alert,
+        labelOnsetMinute: labelOnset,
+        onsetMinute: start + onsetRel,
+        onsetSource: source,
+        cusum: { mu: r.mu, sigma: r.sigma, k: r.k, h: r.h, baselineMinutes: searchStart - b0, searchStartMinute: start + searchStart, alarmMinute: r.alarm >= 0 ? start + b0 + r.alarm : null },
+        anomalousBytes: anomalous,
+        normalBytes: normal,
+      });
+      used.add(`${s.node}@${start}`);
+      // the non-attack partner
+      const busy = labels
+        .filter((o) => victimCovers(o.victim, s.node))
+        .map((o) => [Math.floor(o.onsetMs / MINUTE_MS) - margin, Math.ceil(o.endMs / MINUTE_MS) + margin] as const);
+      const step = Math.max(1, Math.ceil(W / 8));
+      const candidates: number[] = [];
+      for (let c = split.startMinute; c + W <= split.endMinute; c += step) {
+        if (busy.some(([a, b]) => c < b && c + W > a)) continue;
+        if (used.has(`${s.node}@${c}`) || !presentIn(s, c - S0, c - S0 + W)) continue;
+        candidates.push(c);
+      }
+      if (candidates.length === 0) {
+        anyUnpaired = true;
+        continue;
+      }
+      const draw = prng((options.seed * 0x9e3779b1) ^ (l.index + 1));
+      for (let i = 0; i < rank; i++) draw();
+      const c = candidates[Math.floor(draw() * candidates.length)]!;
+      used.add(`${s.node}@${c}`);
+      const qAll = column(s, allIn, c - S0, W);
+      examples.push({
+        id: nextId(split.name),
+        split: split.name,
+        label: 0,
+        attackIndex: l.index,
+        type: l.type,
+        vector,
+        node: s.node,
+        startMinute: c,
+        length: W,
+        matchingFeature: feature,
+        alertMinute: null,
+        labelOnsetMinute: null,
+        onsetMinute: null,
+        onsetSource: null,
+        cusum: null,
+        anomalousBytes: new Array<number>(W).fill(0),
+        normalBytes: Array.from(qAll),
+      });
     }
-    examples.push({
-      id: nextId(split.name),
-      split: split.name,
-      label: 1,
-      attackIndex: l.index,
-      type: l.type,
-      vector,
-      node: s.node,
-      startMinute: start,
-      length: W,
-      matchingFeature: feature,
-      alertMinute: alert,
-      labelOnsetMinute: labelOnset,
-      onsetMinute: start + onsetRel,
-      onsetSource: source,
-      cusum: { mu: r.mu, sigma: r.sigma, k: r.k, h: r.h, baselineMinutes: searchStart - b0, searchStartMinute: start + searchStart, alarmMinute: r.alarm >= 0 ? start + b0 + r.alarm : null },
-      anomalousBytes: anomalous,
-      normalBytes: normal,
-    });
-    used.add(`${s.node}@${start}`);
-    // the non-attack partner
-    const busy = labels
-      .filter((o) => o.victim === s.node)
-      .map((o) => [Math.floor(o.onsetMs / MINUTE_MS) - margin, Math.ceil(o.endMs / MINUTE_MS) + margin] as const);
-    const step = Math.max(1, Math.ceil(W / 8));
-    const candidates: number[] = [];
-    for (let c = split.startMinute; c + W <= split.endMinute; c += step) {
-      if (busy.some(([a, b]) => c < b && c + W > a)) continue;
-      if (used.has(`${s.node}@${c}`) || !presentIn(s, c - S0, c - S0 + W)) continue;
-      candidates.push(c);
-    }
-    if (candidates.length === 0) {
-      unpaired.push(l.index);
-      continue;
-    }
-    const c = candidates[Math.floor(prng((options.seed * 0x9e3779b1) ^ (l.index + 1))() * candidates.length)]!;
-    used.add(`${s.node}@${c}`);
-    const qAll = column(s, allIn, c - S0, W);
-    examples.push({
-      id: nextId(split.name),
-      split: split.name,
-      label: 0,
-      attackIndex: l.index,
-      type: l.type,
-      vector,
-      node: s.node,
-      startMinute: c,
-      length: W,
-      matchingFeature: feature,
-      alertMinute: null,
-      labelOnsetMinute: null,
-      onsetMinute: null,
-      onsetSource: null,
-      cusum: null,
-      anomalousBytes: new Array<number>(W).fill(0),
-      normalBytes: Array.from(qAll),
-    });
+    if (anyUnpaired) unpaired.push(l.index);
   }
   return { examples, skipped, unpaired };
 }
