@@ -9,8 +9,8 @@ import { embeddingBackward, embeddingForward } from "./reference/embedding.js";
 import { geluBackward, geluForward } from "./reference/gelu.js";
 import { layernormBackward, layernormForward } from "./reference/layernorm.js";
 import { matmulBackward, matmulForward } from "./reference/matmul.js";
-import { mulberry32 } from "./reference/dropout.js";
-import { residualBackward, residualForward } from "./reference/reduce.js";
+import { residualBackward, residualForward, total } from "./reference/reduce.js";
+import { mulberry32 } from "./rng.js";
 
 /** The reference kernels run in float64 here (they accept Float64Array), so differences are exact to ~1e-10. */
 const H = 1e-6;
@@ -136,7 +136,7 @@ describe("gradcheck (reference kernels, float64)", () => {
     const targets = Uint8Array.from({ length: BT * NF }, () => Math.floor(r() * V));
     const losses = new Float64Array(BT * NF);
     const probs = new Float64Array(BT * NF * V);
-    const loss = (): number => crossEntropyForward(losses, probs, logits, targets, BT, NF, V);
+    const loss = (): number => (crossEntropyForward(losses, probs, logits, targets, BT, NF, V), total(losses, BT * NF) / (BT * NF));
     loss();
     const dlogits = new Float64Array(BT * NF * V);
     crossEntropyBackward(dlogits, probs, targets, 1 / (BT * NF), BT, NF, V);

@@ -1,9 +1,8 @@
 /** @module Reference fused softmax + cross-entropy over NF heads of V classes per token, with a backward that writes dlogits directly. */
 import { at, type Arr } from "./types.js";
 
-/** probs (BT, NF*V), losses (BT, NF) = logsumexp − logit[target] from logits (BT, NF*V), targets (BT, NF); returns the mean loss. */
-export function crossEntropyForward(losses: Arr, probs: Arr, logits: Arr, targets: Uint8Array, BT: number, NF: number, V: number): number {
-  let total = 0;
+/** probs (BT, NF*V), losses (BT, NF) = logsumexp − logit[target] from logits (BT, NF*V), targets (BT, NF). */
+export function crossEntropyForward(losses: Arr, probs: Arr, logits: Arr, targets: Uint8Array, BT: number, NF: number, V: number): void {
   for (let n = 0; n < BT * NF; n++) {
     const b = n * V;
     let max = -Infinity;
@@ -16,11 +15,8 @@ export function crossEntropyForward(losses: Arr, probs: Arr, logits: Arr, target
     // a NaN logit makes s NaN, so the probs and the loss of this head are NaN
     const lse = max + Math.log(s);
     for (let i = 0; i < V; i++) probs[b + i] = Math.exp(at(logits, b + i) - max) / s;
-    const loss = lse - at(logits, b + at(targets, n));
-    losses[n] = loss;
-    total += loss;
+    losses[n] = lse - at(logits, b + at(targets, n));
   }
-  return total / (BT * NF);
 }
 
 /** WRITES dlogits (BT, NF*V) = dloss·(probs − onehot(targets)). */

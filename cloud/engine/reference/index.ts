@@ -1,4 +1,5 @@
 /** @module The reference backend: plain TypeScript kernels, the oracle every fast backend is checked against. */
+import { hostMemory } from "../host-memory.js";
 import type { Backend, Kernels } from "../kernels.js";
 import { adamWUpdate } from "./adam.js";
 import { attentionBackward, attentionForward } from "./attention.js";
@@ -40,4 +41,6 @@ export const referenceBackend: Backend = {
   alloc: (n) => new Float32Array(n),
   allocU8: (n) => new Uint8Array(n),
   allocI32: (n) => new Int32Array(n),
+  ...hostMemory,
+  dispose: () => {},
 };

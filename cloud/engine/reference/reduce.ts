@@ -2,15 +2,20 @@
 import { at, type Arr } from "./types.js";
 
 /** Σ inp[0..N), float64 accumulation; NaN propagates. */
-export function sum(inp: Arr, N: number): number {
+export function total(inp: Arr, N: number): number {
   let s = 0;
   for (let i = 0; i < N; i++) s += at(inp, i);
   return s;
 }
 
-/** sum / N. */
-export function mean(inp: Arr, N: number): number {
-  return sum(inp, N) / N;
+/** out[0] = Σ inp[0..N). */
+export function sum(out: Arr, inp: Arr, N: number): void {
+  out[0] = total(inp, N);
+}
+
+/** out[0] = Σ inp[0..N) / N. */
+export function mean(out: Arr, inp: Arr, N: number): void {
+  out[0] = total(inp, N) / N;
 }
 
 /** out (N) = inp1 + inp2. */
