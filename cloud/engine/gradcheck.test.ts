@@ -108,7 +108,8 @@ describe("gradcheck (reference kernels, float64)", () => {
   }
 
   it("embedding (scatter-add)", () => {
-    const [BT, C, NF, V, NTIME, ROWS_T] = [4, 5, 3, 4, 2, 5] as const;
+    const [B, T, C, NF, V, NTIME, ROWS_T] = [2, 2, 5, 3, 4, 2, 5] as const;
+    const BT = B * T;
     const r = mulberry32(40);
     const bins = Uint8Array.from({ length: BT * NF }, () => Math.floor(r() * V));
     const time = Int32Array.from({ length: BT * NTIME }, () => Math.floor(r() * ROWS_T));
@@ -118,15 +119,17 @@ describe("gradcheck (reference kernels, float64)", () => {
     const bias = rand(C, 42);
     const wNode = rand(3 * C, 43);
     const wCust = rand(2 * C, 44);
+    const wPos = rand(3 * C, 46);
     const dout = rand(BT * C, 45);
     const out = new Float64Array(BT * C);
-    const loss = (): number => (embeddingForward(out, bins, time, node, customer, wInp, bias, wNode, wCust, BT, C, NF, V, NTIME), dot(out, dout));
-    const [dwInp, dbias, dwNode, dwCust] = [new Float64Array(wInp.length), new Float64Array(C), new Float64Array(wNode.length), new Float64Array(wCust.length)];
-    embeddingBackward(dwInp, dbias, dwNode, dwCust, dout, bins, time, node, customer, BT, C, NF, V, NTIME);
+    const loss = (): number => (embeddingForward(out, bins, time, node, customer, wInp, bias, wPos, wNode, wCust, B, T, C, NF, V, NTIME), dot(out, dout));
+    const [dwInp, dbias, dwPos, dwNode, dwCust] = [new Float64Array(wInp.length), new Float64Array(C), new Float64Array(wPos.length), new Float64Array(wNode.length), new Float64Array(wCust.length)];
+    embeddingBackward(dwInp, dbias, dwPos, dwNode, dwCust, dout, bins, time, node, customer, B, T, C, NF, V, NTIME);
     check("dwInp", wInp, dwInp, loss);
     check("dbias", bias, dbias, loss);
     check("dwNode", wNode, dwNode, loss);
     check("dwCustomer", wCust, dwCust, loss);
+    check("dwPos", wPos, dwPos, loss);
   });
 
   it("cross-entropy (mean loss over 86 x 10 heads)", () => {

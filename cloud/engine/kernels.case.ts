@@ -356,7 +356,9 @@ export function runKernelCases<T extends TensorTypes>(opts: KernelCaseOptions<T>
 
     // ----- embedding -----
     test("embedding: gather equals the dense one-hot matmul; scatter-add backward", async () => {
-      const [BT, C, NF, V, NTIME, ROWS_T, NODES, CUST] = [5, 7, 3, 4, 2, 6, 3, 2] as const;
+      const [B, T, C, NF, V, NTIME, ROWS_T, NODES, CUST] = [2, 3, 7, 3, 4, 2, 6, 3, 2] as const;
+      const BT = B * T;
+      const MAXT = 4;
       const rows = NF * V + ROWS_T;
       const bins = randInts(BT * NF, 50, V);
       const time = randInts(BT * NTIME, 51, ROWS_T);
@@ -366,8 +368,9 @@ export function runKernelCases<T extends TensorTypes>(opts: KernelCaseOptions<T>
       const bias = randoms(C, 55);
       const wNode = randoms(NODES * C, 56);
       const wCust = randoms(CUST * C, 57);
-      // oracle: one-hot (BT, rows) · wInp (rows, C) + bias + node row + customer row
-      const dense = (wi: Num, bi: Num, wn: Num, wc: Num): Float64Array => {
+      const wPos = randoms(MAXT * C, 59);
+      // oracle: one-hot (BT, rows) · wInp (rows, C) + bias + position row + node row + customer row
+      const dense = (wi: Num, bi: Num, wn: Num, wc: Num, wp: Num = wPos): Float64Array => {
         const out = new Float64Array(BT * C);
         for (let bt = 0; bt < BT; bt++) {
           const onehot = new Float64Array(rows);
@@ -375,7 +378,7 @@ export function runKernelCases<T extends TensorTypes>(opts: KernelCaseOptions<T>
           // time rows of one token are distinct in the model (one per time group); a repeat counts twice
           for (let j = 0; j < NTIME; j++) onehot[NF * V + get(time, bt * NTIME + j)] = get(onehot, NF * V + get(time, bt * NTIME + j)) + 1;
           for (let i = 0; i < C; i++) {
-            let s = get(bi, i) + get(wn, get(node, bt) * C + i) + get(wc, get(customer, bt) * C + i);
+            let s = get(bi, i) + get(wp, (bt % T) * C + i) + get(wn, get(node, bt) * C + i) + get(wc, get(customer, bt) * C + i);
             for (let r = 0; r < rows; r++) s += get(onehot, r) * get(wi, r * C + i);
             out[bt * C + i] = s;
           }
@@ -383,17 +386,18 @@ export function runKernelCases<T extends TensorTypes>(opts: KernelCaseOptions<T>
         return out;
       };
       const out = backend.alloc(BT * C);
-      k.embeddingForward(out, u8(bins), i32(time), i32(node), i32(customer), f32(wInp), f32(bias), f32(wNode), f32(wCust), BT, C, NF, V, NTIME);
+      k.embeddingForward(out, u8(bins), i32(time), i32(node), i32(customer), f32(wInp), f32(bias), f32(wPos), f32(wNode), f32(wCust), B, T, C, NF, V, NTIME);
       close(await read(out), dense(wInp, bias, wNode, wCust), "out");
       const dout = randoms(BT * C, 58);
-      const [dwInp, dbias, dwNode, dwCust] = [backend.alloc(rows * C), backend.alloc(C), backend.alloc(NODES * C), backend.alloc(CUST * C)];
-      k.embeddingBackward(dwInp, dbias, dwNode, dwCust, f32(dout), u8(bins), i32(time), i32(node), i32(customer), BT, C, NF, V, NTIME);
+      const [dwInp, dbias, dwPos, dwNode, dwCust] = [backend.alloc(rows * C), backend.alloc(C), backend.alloc(MAXT * C), backend.alloc(NODES * C), backend.alloc(CUST * C)];
+      k.embeddingBackward(dwInp, dbias, dwPos, dwNode, dwCust, f32(dout), u8(bins), i32(time), i32(node), i32(customer), B, T, C, NF, V, NTIME);
       close(await read(dwInp), vjp((x) => dense(x, bias, wNode, wCust), wInp.slice(), dout), "dwInp");
       close(await read(dbias), vjp((x) => dense(wInp, x, wNode, wCust), bias.slice(), dout), "dbias");
       close(await read(dwNode), vjp((x) => dense(wInp, bias, x, wCust), wNode.slice(), dout), "dwNode");
       close(await read(dwCust), vjp((x) => dense(wInp, bias, wNode, x), wCust.slice(), dout), "dwCustomer");
+      close(await read(dwPos), vjp((x) => dense(wInp, bias, wNode, wCust, x), wPos.slice(), dout), "dwPos (rows ≥ T stay 0)");
       const noBias = backend.alloc(BT * C);
-      k.embeddingForward(noBias, u8(bins), i32(time), i32(node), i32(customer), f32(wInp), null, f32(wNode), f32(wCust), BT, C, NF, V, NTIME);
+      k.embeddingForward(noBias, u8(bins), i32(time), i32(node), i32(customer), f32(wInp), null, f32(wPos), f32(wNode), f32(wCust), B, T, C, NF, V, NTIME);
       close(await read(noBias), dense(wInp, new Float64Array(C), wNode, wCust), "out (no bias)");
     });
 

@@ -85,17 +85,18 @@ export interface Kernels<T extends TensorTypes = HostTensors> {
   attentionBackward(dqkv: T["f32"], dpreatt: T["f32"], datt: T["f32"], dout: T["f32"], qkv: T["f32"], att: T["f32"], B: number, T: number, C: number, NH: number): void;
 
   /**
-   * The input embedding as a gather instead of a one-hot matmul:
+   * The input embedding as a gather instead of a one-hot matmul, plus the learned position (llm.c's encoder):
    *   out[bt] (C) = bias (C) | 0 + Σ_f wInp[f*V + bins[bt, f]] + Σ_j wInp[NF*V + time[bt, j]]
-   *                 + wNode[node[bt]] + wCustomer[customer[bt]]
-   * bins (BT, NF) in [0, V); time (BT, NTIME) indices into the time rows (one per time group, so distinct;
-   * a repeated index adds its row twice); node, customer (BT). Indices are not range-checked.
-   * wInp (NF*V + time rows, C), wNode (nodes, C), wCustomer (customers, C).
-   * FLOPs (NF + NTIME + 2)·BT·C adds (vs 2·BT·(NF·V + 122)·C dense); bytes 4·(NF+NTIME+3)·BT·C.
+   *                 + wPos[bt mod T] + wNode[node[bt]] + wCustomer[customer[bt]]
+   * BT = B·T tokens, window-major. bins (BT, NF) in [0, V); time (BT, NTIME) indices into the time rows
+   * (one per time group, so distinct; a repeated index adds its row twice); node, customer (BT).
+   * Indices are not range-checked. wInp (NF*V + time rows, C), wPos (≥ T, C), wNode (nodes, C),
+   * wCustomer (customers, C). FLOPs (NF + NTIME + 3)·BT·C adds (vs 2·BT·(NF·V + 122)·C dense);
+   * bytes 4·(NF+NTIME+4)·BT·C.
    */
-  embeddingForward(out: T["f32"], bins: T["u8"], time: T["i32"], node: T["i32"], customer: T["i32"], wInp: T["f32"], bias: T["f32"] | null, wNode: T["f32"], wCustomer: T["f32"], BT: number, C: number, NF: number, V: number, NTIME: number): void;
-  /** Scatter-add: each gathered row (and bias, node, customer row) += dout[bt] (C). Same counts as the forward. */
-  embeddingBackward(dwInp: T["f32"], dbias: T["f32"] | null, dwNode: T["f32"], dwCustomer: T["f32"], dout: T["f32"], bins: T["u8"], time: T["i32"], node: T["i32"], customer: T["i32"], BT: number, C: number, NF: number, V: number, NTIME: number): void;
+  embeddingForward(out: T["f32"], bins: T["u8"], time: T["i32"], node: T["i32"], customer: T["i32"], wInp: T["f32"], bias: T["f32"] | null, wPos: T["f32"], wNode: T["f32"], wCustomer: T["f32"], B: number, T: number, C: number, NF: number, V: number, NTIME: number): void;
+  /** Scatter-add: each gathered row (and bias, position, node, customer row) += dout[bt] (C). Same counts as the forward. */
+  embeddingBackward(dwInp: T["f32"], dbias: T["f32"] | null, dwPos: T["f32"], dwNode: T["f32"], dwCustomer: T["f32"], dout: T["f32"], bins: T["u8"], time: T["i32"], node: T["i32"], customer: T["i32"], B: number, T: number, C: number, NF: number, V: number, NTIME: number): void;
 
   /**
    * Fused softmax + cross-entropy over NF heads of V classes per token. logits (BT, NF*V),
