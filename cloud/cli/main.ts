@@ -2,9 +2,10 @@
 import { EXIT_USAGE, processIo, UsageError, type CliIo, type Command } from "./command.js";
 import { relayCommand } from "./relay.js";
 import { dataCommand } from "./data.js";
+import { pretrainCommand } from "./pretrain.js";
 
 /** Every subcommand; add new ones here. */
-export const COMMANDS: readonly Command[] = [relayCommand, dataCommand];
+export const COMMANDS: readonly Command[] = [relayCommand, dataCommand, pretrainCommand];
 
 export function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
