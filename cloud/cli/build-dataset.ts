@@ -28,6 +28,8 @@ Options:
   --split A,B,C        train,val,test fractions by time (default ${DEFAULT_FRACTIONS.join(",")})
   --labels FILE        attack labels JSON (the simulator's FILE.labels.json) for EarlyDetect
   --seed N             seed of the non-attack window draw (default 0)
+  --utc-offset MIN     with --archives: the tenant's offset from UTC in minutes for the time
+                       features (default 0; a scenario's own offset is used with --scenario)
   --minutes N          with --scenario: override its duration
   --days N             with --scenario: override its duration, in days
   -h, --help           this text`;
@@ -41,6 +43,7 @@ const OPTIONS = {
   split: { type: "string" },
   labels: { type: "string" },
   seed: { type: "string" },
+  "utc-offset": { type: "string" },
   minutes: { type: "string" },
   days: { type: "string" },
   help: { type: "boolean", short: "h" },
@@ -56,6 +59,8 @@ export interface BuildArgs {
   readonly labels?: string;
   readonly seed: number;
   readonly minutes?: number;
+  /** minutes east of UTC (with --archives; default 0) */
+  readonly utcOffsetMinutes?: number;
 }
 
 function int(flag: string, text: string, min: number): number {
@@ -79,6 +84,12 @@ export function buildArgs(argv: string[]): BuildArgs | "help" {
       throw new UsageError((err as Error).message);
     }
   }
+  if (values.scenario !== undefined && values["utc-offset"] !== undefined) throw new UsageError("--utc-offset is for --archives (a scenario sets its own)");
+  let utcOffsetMinutes = 0;
+  if (values["utc-offset"] !== undefined) {
+    utcOffsetMinutes = Number(values["utc-offset"]);
+    if (!Number.isInteger(utcOffsetMinutes) || utcOffsetMinutes < -720 || utcOffsetMinutes > 840) throw new UsageError(`--utc-offset ${JSON.stringify(values["utc-offset"])} is not an integer in [-720, 840]`);
+  }
   const minutes = values.minutes !== undefined ? int("--minutes", values.minutes, 1) : values.days !== undefined ? int("--days", values.days, 1) * 1440 : undefined;
   return {
     ...(values.archives !== undefined ? { archives: values.archives } : {}),
@@ -90,6 +101,7 @@ export function buildArgs(argv: string[]): BuildArgs | "help" {
     ...(values.labels !== undefined ? { labels: values.labels } : {}),
     seed: values.seed !== undefined ? int("--seed", values.seed, 0) : 0,
     ...(minutes !== undefined ? { minutes } : {}),
+    utcOffsetMinutes,
   };
 }
 
@@ -103,6 +115,7 @@ export function runBuild(args: BuildArgs): BuildRun {
   let labels: AttackLabelInput[] | undefined = args.labels !== undefined ? parseLabels(JSON.parse(readFileSync(args.labels, "utf8"))) : undefined;
   let source: Record<string, unknown>;
   let data;
+  let utcOffsetMinutes = args.utcOffsetMinutes ?? 0;
   if (args.scenario !== undefined) {
     const world = worldFromScenarioFile(args.scenario, args.minutes !== undefined ? { minutes: args.minutes } : {});
     const sim = simulateRows(world);
@@ -111,6 +124,7 @@ export function runBuild(args: BuildArgs): BuildRun {
     const archives = writeArchives(join(args.out, "archives"), world.scenario.tenant.name, rows);
     writeArchiveLabels(args.out, sim.labels);
     labels ??= sim.labels.attacks;
+    utcOffsetMinutes = world.utcOffsetMinutes;
     source = { kind: "scenario", scenario: args.scenario, seed: world.seed, minutes: world.endMinute - world.startMinute, flows: sim.flows, archives: archives.map((f) => `archives/${f}`), labels: args.labels ?? "labels.json" };
     data = gatherSeries(rows, { startMinute: world.startMinute, endMinute: world.endMinute });
   } else {
@@ -125,6 +139,7 @@ export function runBuild(args: BuildArgs): BuildRun {
     ...(labels !== undefined ? { labels } : {}),
     seed: args.seed,
     source,
+    utcOffsetMinutes,
   });
   return { build, files: writeDataset(args.out, build) };
 }

@@ -47,6 +47,7 @@ export function trainDataFromBuild(b: DatasetBuild, source: string): TrainData {
     customers,
     train: train.map((w) => ({ node: w.node, startMinute: w.startMinute, bins: w.bins })),
     val: val.map((w) => ({ node: w.node, startMinute: w.startMinute, bins: w.bins })),
+    utcOffsetMinutes: b.utcOffsetMinutes,
     ranges: Object.fromEntries(b.ranges.map((r) => [r.name, { startMinute: r.startMinute, endMinute: r.endMinute }])),
   };
   checkSplits(data);

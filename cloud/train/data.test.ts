@@ -43,6 +43,13 @@ describe("dataset directory checks", () => {
     expect(d.nodes.length).toBe(12);
     expect(d.customers).toEqual(["hosting", "broadband"]);
   });
+  it("carries the tenant's UTC offset from the scenario into the manifest and the training data", () => {
+    const scenario = JSON.parse(readFileSync(new URL("../data/scenarios/demo.json", import.meta.url), "utf8")) as { tenant: { utcOffsetMinutes: number } };
+    const manifest = JSON.parse(readFileSync(join(ds, "manifest.json"), "utf8")) as { timeZone: { utcOffsetMinutes: number } };
+    expect(manifest.timeZone.utcOffsetMinutes).toBe(scenario.tenant.utcOffsetMinutes);
+    expect(loadDatasetDir(ds).utcOffsetMinutes).toBe(scenario.tenant.utcOffsetMinutes);
+    expect(loadArchives(join(ds, "archives"), { window: 32 }).utcOffsetMinutes).toBe(0); // bare archives: UTC unless told
+  });
 
   it("wrong schema hash in the manifest", async () => {
     const bad = copyDataset(ds);

@@ -29,6 +29,8 @@ export interface TrainData {
   readonly customers: readonly string[];
   readonly train: readonly WindowRecord[];
   readonly val: readonly WindowRecord[];
+  /** the tenant's offset from UTC in minutes (manifest timeZone; 0 = UTC): the time features' clock */
+  readonly utcOffsetMinutes: number;
   /** manifest split boundaries (epoch minutes), for the log */
   readonly ranges: Readonly<Record<string, { startMinute: number; endMinute: number }>>;
 }
@@ -114,7 +116,7 @@ interface ManifestSplit {
   file: string;
 }
 
-function readManifest(dir: string): { window: number; nodes: ManifestNode[]; splits: ManifestSplit[] } {
+function readManifest(dir: string): { window: number; nodes: ManifestNode[]; splits: ManifestSplit[]; utcOffsetMinutes: number } {
   const path = join(dir, "manifest.json");
   if (!existsSync(dir) || !statSync(dir).isDirectory()) fail("missing", `${dir}: no such dataset directory`);
   if (!existsSync(path)) fail("missing", `${path}: no manifest; build a dataset with \`netflowgen data build\` (or pass --archives DIR)`);
@@ -132,7 +134,9 @@ function readManifest(dir: string): { window: number; nodes: ManifestNode[]; spl
   const window = (m.window as { length?: unknown } | undefined)?.length;
   if (typeof window !== "number" || !Number.isInteger(window) || window < 2) fail("bad-manifest", `${path}: window.length ${JSON.stringify(window)} is not an integer ≥ 2`);
   if (!Array.isArray(m.nodes) || !Array.isArray(m.splits)) fail("bad-manifest", `${path}: nodes and splits must be arrays`);
-  return { window, nodes: m.nodes as ManifestNode[], splits: m.splits as ManifestSplit[] };
+  const offset = (m.timeZone as { utcOffsetMinutes?: unknown } | undefined)?.utcOffsetMinutes ?? 0; // manifests before timeZone: UTC
+  if (typeof offset !== "number" || !Number.isInteger(offset) || Math.abs(offset) > 900) fail("bad-manifest", `${path}: timeZone.utcOffsetMinutes ${JSON.stringify(offset)} is not an integer number of minutes`);
+  return { window, nodes: m.nodes as ManifestNode[], splits: m.splits as ManifestSplit[], utcOffsetMinutes: offset };
 }
 
 /** Loads and validates a dataset directory; every check runs here, before any model exists. */
@@ -148,7 +152,7 @@ export function loadDatasetDir(dir: string): TrainData {
   const train = split("train");
   const val = split("val");
   const ranges = Object.fromEntries(m.splits.map((s) => [s.name, { startMinute: s.startMinute, endMinute: s.endMinute }]));
-  return { source: dir, window: m.window, nodes, customers, train, val, ranges };
+  return { source: dir, window: m.window, nodes, customers, train, val, ranges, utcOffsetMinutes: m.utcOffsetMinutes };
 }
 
 /** Rejects an empty train or val split (also for data built in memory). */

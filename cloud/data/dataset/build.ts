@@ -27,6 +27,8 @@ export interface BuildOptions {
   readonly seed?: number;
   /** free-form provenance recorded in the manifest (source kind, files, scenario seed) */
   readonly source?: Record<string, unknown>;
+  /** the tenant's offset from UTC in minutes, for the time features (default 0: UTC) */
+  readonly utcOffsetMinutes?: number;
 }
 
 export interface UnseenMapping {
@@ -60,6 +62,8 @@ export interface DatasetBuild {
   readonly masked: boolean;
   readonly seed: number;
   readonly source: Record<string, unknown>;
+  /** the tenant's offset from UTC in minutes: what the time features of each minute are computed in */
+  readonly utcOffsetMinutes: number;
 }
 
 /**
@@ -159,6 +163,7 @@ export function buildDataset(data: GatheredSeries, options: BuildOptions = {}): 
     masked,
     seed,
     source: options.source ?? {},
+    utcOffsetMinutes: options.utcOffsetMinutes ?? 0,
   };
 }
 
@@ -189,6 +194,7 @@ export function datasetManifest(b: DatasetBuild) {
     seeds: { dataset: b.seed, ...(typeof b.source.seed === "number" ? { scenario: b.source.seed } : {}) },
     timeRange: { startMinute: b.data.startMinute, endMinute: b.data.endMinute, startUtc: iso(b.data.startMinute), endUtc: iso(b.data.endMinute), minutes: b.data.endMinute - b.data.startMinute, rows: b.data.rows },
     window: { length: b.window, stride: b.stride },
+    timeZone: { utcOffsetMinutes: b.utcOffsetMinutes },
     fractions: b.fractions,
     splits: b.splits.map((s) => ({
       name: s.range.name,
