@@ -3,9 +3,11 @@ import { EXIT_USAGE, processIo, UsageError, type CliIo, type Command } from "./c
 import { relayCommand } from "./relay.js";
 import { dataCommand } from "./data.js";
 import { pretrainCommand } from "./pretrain.js";
+import { finetuneCommand } from "./finetune.js";
+import { evalCommand } from "./eval.js";
 
 /** Every subcommand; add new ones here. */
-export const COMMANDS: readonly Command[] = [relayCommand, dataCommand, pretrainCommand];
+export const COMMANDS: readonly Command[] = [relayCommand, dataCommand, pretrainCommand, finetuneCommand, evalCommand];
 
 export function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

@@ -13,10 +13,8 @@ export function backwardPass<T extends TensorTypes>(s: TrainState<T>, rec: Forwa
   const k = backend.kernels;
   const w = s.params.views;
   const g = s.grads.views;
-  const { B, T, p } = rec;
-  const BT = B * T;
+  const BT = rec.B * rec.T;
   const C = c.dModel;
-  const FF = c.dFF;
   const NV = c.NF * c.V;
   const z = (buf: T["f32"]): void => backend.zero(buf);
 
@@ -24,6 +22,24 @@ export function backwardPass<T extends TensorTypes>(s: TrainState<T>, rec: Forwa
   k.crossEntropyBackward(d.dlogits, a.probs, a.targets, 1 / (BT * c.NF), BT, c.NF, c.V); // writes (BT, NF·V)
   z(d.dlnf);
   k.matmulBackward(d.dlnf, g.wOut, g.bOut, d.dlogits, a.lnf, w.wOut, BT, C, NV);
+  backwardFromLnf(s, rec);
+}
+
+/**
+ * The backward from the hidden state h = LNf(x) down: reads ∂L/∂h (BT, C) from s.dacts.dlnf (the
+ * caller fills it: backwardPass from the output heads, Decoder.backwardFromHidden from a fine-tuning
+ * head) and accumulates the gradients of LNf, every block and the embedding (wOut, bOut get none here).
+ */
+export function backwardFromLnf<T extends TensorTypes>(s: TrainState<T>, rec: ForwardRecord): void {
+  const { backend, config: c, acts: a, dacts: d } = s;
+  const k = backend.kernels;
+  const w = s.params.views;
+  const g = s.grads.views;
+  const { B, T, p } = rec;
+  const BT = B * T;
+  const C = c.dModel;
+  const FF = c.dFF;
+  const z = (buf: T["f32"]): void => backend.zero(buf);
   z(d.dresidual);
   k.layernormBackward(d.dresidual, g.lnfw, g.lnfb, d.dlnf, blockInput(s, c.nLayer, p), w.lnfw, a.lnfMean, a.lnfRstd, BT, C);
 

@@ -1,7 +1,7 @@
 /** @module The NetFlowGen decoder over any Backend<T> (llm.c's GPT2 struct): parameters, activations, forward, backward and AdamW. */
 import type { Backend, HostTensors, TensorTypes } from "../kernels.js";
 import { allocActivationGrads, allocActivations, type Activations } from "./activations.js";
-import { backwardPass } from "./backward.js";
+import { backwardFromLnf, backwardPass } from "./backward.js";
 import { packBatch, type Batch } from "./batch.js";
 import { validateConfig, type ModelConfig } from "./config.js";
 import { forwardPass } from "./forward.js";
@@ -152,6 +152,23 @@ export class Decoder<T extends TensorTypes = HostTensors> {
   /** Enqueues the backward of the last forward, accumulating into the gradients. */
   backward(): void {
     backwardPass(this.train().state, this.requireRecord());
+  }
+
+  /**
+   * Enqueues the backward of the last forward from a gradient on the hidden state (hidden(): LNf's
+   * output) instead of the loss: dhidden (B·T, C) = ∂L/∂h of a fine-tuning head (e.g. the SAFE loss
+   * of a survival head trained end to end). Runs LNf, the blocks and the embedding backward with the
+   * forward's dropout masks; the output head (wOut, bOut) and the cross-entropy are skipped, so their
+   * gradients stay as they were. Accumulates into the gradients like backward().
+   */
+  backwardFromHidden(dhidden: ArrayLike<number>): void {
+    const rec = this.requireRecord();
+    const n = rec.B * rec.T * this.config.dModel;
+    if (dhidden.length !== n) throw new RangeError(`Decoder.backwardFromHidden: dhidden has ${dhidden.length} values, the last forward's hidden state has B·T·C = ${n}`);
+    const tr = this.train();
+    this.backend.zero(tr.state.dacts.dlnf);
+    this.backend.write(tr.state.dacts.dlnf, dhidden);
+    backwardFromLnf(tr.state, rec);
   }
 
   /** One AdamW update over the flat buffers; t counts from 1. */

@@ -1,0 +1,52 @@
+/** @module Reading fine-tuning run directories (run.json of `netflowgen finetune`) for `netflowgen eval`, with the fields the tables and plots use. */
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import type { DetectionMetrics } from "../../detect/metrics.js";
+import { FinetuneError } from "../errors.js";
+import { RUN_FORMAT } from "../finetune.js";
+
+/** DetectionMetrics as read back from JSON: NaN ratios were written as null. */
+export type JsonMetrics = { readonly [K in keyof DetectionMetrics]: DetectionMetrics[K] extends number ? number | null : DetectionMetrics[K] extends object ? { readonly [J in keyof DetectionMetrics[K]]: number | null } : DetectionMetrics[K] };
+
+export interface JsonSurvivalEvaluation {
+  readonly tau: number;
+  readonly bound: { readonly p: number; readonly level: number };
+  readonly validation: JsonMetrics;
+  readonly feasible: number;
+  readonly test: { readonly overall: JsonMetrics; readonly byType: Record<string, JsonMetrics> } | null;
+}
+
+export interface RunRecord {
+  readonly dir: string;
+  readonly name: string;
+  readonly kind: "finetune" | "scratch";
+  readonly seed: number;
+  readonly backend: string;
+  readonly data: { readonly dir: string; readonly window: number; readonly counts: Record<string, { examples: number; attacks: number }> };
+  readonly backbone: { readonly id: string; readonly checkpoint: string | null; readonly fresh: boolean; readonly config: Record<string, number>; readonly pretrainLog: string | null };
+  readonly labels: { readonly split: string; readonly asked: number; readonly used: number; readonly attacks: number; readonly nonAttacks: number; readonly notes: string[] };
+  readonly heads: Record<string, { H: number; C: number }>;
+  readonly evaluation: { readonly all: JsonSurvivalEvaluation; readonly perTypeHead: Record<string, JsonSurvivalEvaluation> };
+  readonly testOutcomes: readonly { id: number; type: string; label: 0 | 1; onset: number | null; detection: number | null; effectiveness: number | null; overhead: number; mitigation: number | null }[];
+  readonly exampleCurves: readonly { id: number; type: string; node: string; onset: number | null; detection: number | null; survival: number[] }[];
+  readonly ablation: Record<string, JsonSurvivalEvaluation & { features: number }> | null;
+  readonly onnx: { readonly maxAbsDiffHazard: number; readonly maxAbsDiffSurvival: number; readonly ok: boolean };
+  readonly options: { readonly head: { epochs: number; hiddenUnits: number }; readonly scratch: { epochs: number } };
+  readonly wallSeconds: Record<string, number>;
+}
+
+export function readRun(dir: string): RunRecord {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new FinetuneError("missing", `${dir}: no such run directory`);
+  const path = join(dir, "run.json");
+  if (!existsSync(path)) throw new FinetuneError("bad-run", `${path}: no run.json (write one with \`netflowgen finetune --out ${dir}\`)`);
+  let r: Record<string, unknown>;
+  try {
+    r = JSON.parse(readFileSync(path, "utf8")) as Record<string, unknown>;
+  } catch (err) {
+    throw new FinetuneError("bad-run", `${path}: not JSON (${(err as Error).message})`);
+  }
+  if (r.format !== RUN_FORMAT || r.version !== 1) throw new FinetuneError("bad-run", `${path}: format ${JSON.stringify(r.format)} v${String(r.version)}, expected ${RUN_FORMAT} v1`);
+  const ev = r.evaluation as RunRecord["evaluation"] | undefined;
+  if (ev?.all?.test === null || ev?.all?.test === undefined) throw new FinetuneError("bad-run", `${path}: no test evaluation`);
+  return { ...(r as unknown as RunRecord), dir };
+}
