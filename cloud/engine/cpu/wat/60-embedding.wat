@@ -1,0 +1,138 @@
+;; @module Input embedding: the gather of NF + NTIME + 3 rows per token (forward, split by tokens, summed in registers) and its scatter-add (backward, split by channel ranges so threads never share a row slice).
+
+  ;; y[0..n) += x[0..n) (byte addresses).
+  (func $addrow (param $y i32) (param $x i32) (param $n i32)
+    (local $i i32)
+    (block $d4 (loop $l4
+      (br_if $d4 (i32.gt_s (i32.add (local.get $i) (i32.const 4)) (local.get $n)))
+      (v128.store (local.get $y) (f32x4.add (v128.load (local.get $y)) (v128.load (local.get $x))))
+      (local.set $x (i32.add (local.get $x) (i32.const 16)))
+      (local.set $y (i32.add (local.get $y) (i32.const 16)))
+      (local.set $i (i32.add (local.get $i) (i32.const 4)))
+      (br $l4)))
+    (block $d (loop $l
+      (br_if $d (i32.ge_s (local.get $i) (local.get $n)))
+      (f32.store (local.get $y) (f32.add (f32.load (local.get $y)) (f32.load (local.get $x))))
+      (local.set $x (i32.add (local.get $x) (i32.const 4)))
+      (local.set $y (i32.add (local.get $y) (i32.const 4)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $l)))
+  )
+
+  ;; Channels c0.. (n of them) of every row token bt gathered: row += tok (the token's dout slice).
+  (func $emb_token (param $bt i32) (param $c0 i32) (param $n i32) (param $tok i32) (param $bins i32) (param $time i32) (param $node i32) (param $customer i32)
+      (param $wInp i32) (param $wPos i32) (param $wNode i32) (param $wCust i32) (param $T i32) (param $C i32) (param $NF i32) (param $V i32) (param $NTIME i32)
+    (local $f i32) (local $row i32)
+    (block $fd (loop $fl
+      (br_if $fd (i32.ge_s (local.get $f) (local.get $NF)))
+      (local.set $row (i32.add (i32.mul (local.get $f) (local.get $V)) (i32.load8_u (i32.add (local.get $bins) (i32.add (i32.mul (local.get $bt) (local.get $NF)) (local.get $f))))))
+      (call $emb_add (local.get $tok) (local.get $wInp) (local.get $row) (local.get $c0) (local.get $C) (local.get $n))
+      (local.set $f (i32.add (local.get $f) (i32.const 1)))
+      (br $fl)))
+    (local.set $f (i32.const 0))
+    (block $jd (loop $jl
+      (br_if $jd (i32.ge_s (local.get $f) (local.get $NTIME)))
+      (local.set $row (i32.add (i32.mul (local.get $NF) (local.get $V)) (i32.load (i32.add (local.get $time) (i32.shl (i32.add (i32.mul (local.get $bt) (local.get $NTIME)) (local.get $f)) (i32.const 2))))))
+      (call $emb_add (local.get $tok) (local.get $wInp) (local.get $row) (local.get $c0) (local.get $C) (local.get $n))
+      (local.set $f (i32.add (local.get $f) (i32.const 1)))
+      (br $jl)))
+    (call $emb_add (local.get $tok) (local.get $wPos) (i32.rem_s (local.get $bt) (local.get $T)) (local.get $c0) (local.get $C) (local.get $n))
+    (call $emb_add (local.get $tok) (local.get $wNode) (i32.load (i32.add (local.get $node) (i32.shl (local.get $bt) (i32.const 2)))) (local.get $c0) (local.get $C) (local.get $n))
+    (call $emb_add (local.get $tok) (local.get $wCust) (i32.load (i32.add (local.get $customer) (i32.shl (local.get $bt) (i32.const 2)))) (local.get $c0) (local.get $C) (local.get $n))
+  )
+  (func $emb_add (param $tok i32) (param $w i32) (param $row i32) (param $c0 i32) (param $C i32) (param $n i32)
+    (call $addrow (i32.add (local.get $w) (i32.shl (i32.add (i32.mul (local.get $row) (local.get $C)) (local.get $c0)) (i32.const 2))) (local.get $tok) (local.get $n))
+  )
+
+  ;; Tokens r0..r1. list: per-thread scratch of NF + NTIME + 3 i32 (the token's row addresses); each 16-channel
+  ;; chunk of out[bt] is summed over the list in 4 registers (one load per float, one store per chunk).
+  (func (export "emb_fwd") (param $r0 i32) (param $r1 i32) (param $out i32) (param $bins i32) (param $time i32) (param $node i32) (param $customer i32)
+      (param $wInp i32) (param $bias i32) (param $wPos i32) (param $wNode i32) (param $wCust i32) (param $T i32) (param $C i32) (param $NF i32) (param $V i32) (param $NTIME i32) (param $list i32)
+    (local $bt i32) (local $tok i32) (local $f i32) (local $m i32) (local $Cb i32) (local $i i32) (local $j i32) (local $p i32) (local $s f32)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local.set $Cb (i32.shl (local.get $C) (i32.const 2)))
+    (local.set $m (i32.add (i32.add (local.get $NF) (local.get $NTIME)) (i32.const 3)))
+    (local.set $bt (local.get $r0))
+    (block $d (loop $l
+      (br_if $d (i32.ge_s (local.get $bt) (local.get $r1)))
+      (local.set $tok (i32.add (local.get $out) (i32.mul (local.get $bt) (local.get $Cb))))
+      ;; the row addresses of this token
+      (local.set $f (i32.const 0))
+      (block $fd (loop $fl
+        (br_if $fd (i32.ge_s (local.get $f) (local.get $NF)))
+        (i32.store (i32.add (local.get $list) (i32.shl (local.get $f) (i32.const 2)))
+          (i32.add (local.get $wInp) (i32.mul (local.get $Cb) (i32.add (i32.mul (local.get $f) (local.get $V)) (i32.load8_u (i32.add (local.get $bins) (i32.add (i32.mul (local.get $bt) (local.get $NF)) (local.get $f))))))))
+        (local.set $f (i32.add (local.get $f) (i32.const 1)))
+        (br $fl)))
+      (local.set $j (i32.const 0))
+      (block $jd (loop $jl
+        (br_if $jd (i32.ge_s (local.get $j) (local.get $NTIME)))
+        (i32.store (i32.add (local.get $list) (i32.shl (i32.add (local.get $NF) (local.get $j)) (i32.const 2)))
+          (i32.add (local.get $wInp) (i32.mul (local.get $Cb) (i32.add (i32.mul (local.get $NF) (local.get $V)) (i32.load (i32.add (local.get $time) (i32.shl (i32.add (i32.mul (local.get $bt) (local.get $NTIME)) (local.get $j)) (i32.const 2))))))))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $jl)))
+      (local.set $p (i32.add (local.get $list) (i32.shl (i32.add (local.get $NF) (local.get $NTIME)) (i32.const 2))))
+      (i32.store (local.get $p) (i32.add (local.get $wPos) (i32.mul (local.get $Cb) (i32.rem_s (local.get $bt) (local.get $T)))))
+      (i32.store offset=4 (local.get $p) (i32.add (local.get $wNode) (i32.mul (local.get $Cb) (i32.load (i32.add (local.get $node) (i32.shl (local.get $bt) (i32.const 2)))))))
+      (i32.store offset=8 (local.get $p) (i32.add (local.get $wCust) (i32.mul (local.get $Cb) (i32.load (i32.add (local.get $customer) (i32.shl (local.get $bt) (i32.const 2)))))))
+      ;; 16 channels at a time (i is a byte offset)
+      (local.set $i (i32.const 0))
+      (block $cd (loop $cl
+        (br_if $cd (i32.gt_s (i32.add (local.get $i) (i32.const 64)) (local.get $Cb)))
+        (if (local.get $bias)
+          (then
+            (local.set $a0 (v128.load (i32.add (local.get $bias) (local.get $i))))
+            (local.set $a1 (v128.load offset=16 (i32.add (local.get $bias) (local.get $i))))
+            (local.set $a2 (v128.load offset=32 (i32.add (local.get $bias) (local.get $i))))
+            (local.set $a3 (v128.load offset=48 (i32.add (local.get $bias) (local.get $i)))))
+          (else
+            (local.set $a0 (v128.const i32x4 0 0 0 0)) (local.set $a1 (v128.const i32x4 0 0 0 0))
+            (local.set $a2 (v128.const i32x4 0 0 0 0)) (local.set $a3 (v128.const i32x4 0 0 0 0))))
+        (local.set $j (i32.const 0))
+        (block $rd (loop $rl
+          (br_if $rd (i32.ge_s (local.get $j) (local.get $m)))
+          (local.set $p (i32.add (i32.load (i32.add (local.get $list) (i32.shl (local.get $j) (i32.const 2)))) (local.get $i)))
+          (local.set $a0 (f32x4.add (local.get $a0) (v128.load (local.get $p))))
+          (local.set $a1 (f32x4.add (local.get $a1) (v128.load offset=16 (local.get $p))))
+          (local.set $a2 (f32x4.add (local.get $a2) (v128.load offset=32 (local.get $p))))
+          (local.set $a3 (f32x4.add (local.get $a3) (v128.load offset=48 (local.get $p))))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br $rl)))
+        (v128.store (i32.add (local.get $tok) (local.get $i)) (local.get $a0))
+        (v128.store offset=16 (i32.add (local.get $tok) (local.get $i)) (local.get $a1))
+        (v128.store offset=32 (i32.add (local.get $tok) (local.get $i)) (local.get $a2))
+        (v128.store offset=48 (i32.add (local.get $tok) (local.get $i)) (local.get $a3))
+        (local.set $i (i32.add (local.get $i) (i32.const 64)))
+        (br $cl)))
+      ;; remaining channels one by one
+      (block $sd (loop $sl
+        (br_if $sd (i32.ge_s (local.get $i) (local.get $Cb)))
+        (local.set $s (f32.const 0))
+        (if (local.get $bias) (then (local.set $s (f32.load (i32.add (local.get $bias) (local.get $i))))))
+        (local.set $j (i32.const 0))
+        (block $rd1 (loop $rl1
+          (br_if $rd1 (i32.ge_s (local.get $j) (local.get $m)))
+          (local.set $s (f32.add (local.get $s) (f32.load (i32.add (i32.load (i32.add (local.get $list) (i32.shl (local.get $j) (i32.const 2)))) (local.get $i)))))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br $rl1)))
+        (f32.store (i32.add (local.get $tok) (local.get $i)) (local.get $s))
+        (local.set $i (i32.add (local.get $i) (i32.const 4)))
+        (br $sl)))
+      (local.set $bt (i32.add (local.get $bt) (i32.const 1)))
+      (br $l)))
+  )
+
+  ;; Channels c0..c1 of every token's rows: dw* += dout[bt]; dbias (0 = none) += Σ dout.
+  (func (export "emb_bwd") (param $c0 i32) (param $c1 i32) (param $dwInp i32) (param $dbias i32) (param $dwPos i32) (param $dwNode i32) (param $dwCust i32) (param $dout i32)
+      (param $bins i32) (param $time i32) (param $node i32) (param $customer i32) (param $BT i32) (param $T i32) (param $C i32) (param $NF i32) (param $V i32) (param $NTIME i32)
+    (local $bt i32) (local $tok i32) (local $n i32)
+    (local.set $n (i32.sub (local.get $c1) (local.get $c0)))
+    (block $d (loop $l
+      (br_if $d (i32.ge_s (local.get $bt) (local.get $BT)))
+      (local.set $tok (i32.add (local.get $dout) (i32.shl (i32.add (i32.mul (local.get $bt) (local.get $C)) (local.get $c0)) (i32.const 2))))
+      (if (local.get $dbias) (then (call $addrow (i32.add (local.get $dbias) (i32.shl (local.get $c0) (i32.const 2))) (local.get $tok) (local.get $n))))
+      (call $emb_token (local.get $bt) (local.get $c0) (local.get $n) (local.get $tok) (local.get $bins) (local.get $time) (local.get $node) (local.get $customer)
+        (local.get $dwInp) (local.get $dwPos) (local.get $dwNode) (local.get $dwCust) (local.get $T) (local.get $C) (local.get $NF) (local.get $V) (local.get $NTIME))
+      (local.set $bt (i32.add (local.get $bt) (i32.const 1)))
+      (br $l)))
+  )
