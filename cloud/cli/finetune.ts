@@ -3,6 +3,7 @@ import { parseArgs } from "node:util";
 import { CheckpointError } from "../engine/checkpoint/errors.js";
 import { FinetuneError } from "../finetune/errors.js";
 import { finetune, FINETUNE_DEFAULTS, type FinetuneOptions } from "../finetune/finetune.js";
+import { LSTM_DEFAULTS } from "../finetune/lstm/config.js";
 import { BACKEND_NAMES, BackendUnavailableError } from "../train/backends.js";
 import { OptionsError } from "../train/errors.js";
 import { UsageError, type CliIo, type Command } from "./command.js";
@@ -11,6 +12,7 @@ const D = FINETUNE_DEFAULTS;
 
 const HELP = `Usage: netflowgen finetune --data DIR --checkpoint CK --out DIR [options]
        netflowgen finetune --data DIR --from-scratch [--config C] --out DIR [options]
+       netflowgen finetune --data DIR --model lstm --out DIR [--lstm-hidden H] [--lstm-scales 1,5,15] [options]
 
 Fine-tunes early DDoS detection (docs/detection.md, PAPER-NOTES §7–8). The backbone is frozen: its
 last-layer hidden states over the EarlyDetect windows are computed once per backbone and dataset and
@@ -26,6 +28,12 @@ model.nfgm. Also trains our Table 9 variant: the same head on raw bins (6 volume
 checkpoint's config when --checkpoint is given, else --config), freshly initialized, trained end
 to end with the head on the SAFE loss. --label-split train --labels 1800 draws the 5× labels from
 the train split (τ is still chosen on the validation examples).
+
+--model lstm is Xatu's Multiscale-LSTM baseline (cloud/finetune/lstm): the same inputs (86 binned
+features + time, embedded), average-pooled to several timescales, one LSTM per scale, each minute
+reading every scale's latest completed state, and the same survival head, trained end to end on the
+SAFE loss with the --scratch-* options on the same labels; τ and the test metrics as for the others.
+No checkpoint is needed; no model manifest is written (it is not an edge model).
 
 Options:
   --data DIR          a dataset of \`netflowgen data build\` with EarlyDetect examples
@@ -46,6 +54,10 @@ Options:
   --overhead-level X  overhead level ō (default ${D.bound.level})
   --min-attacks N     a type needs this many labelled attacks for its own head (default ${D.minAttacks})
   --hidden-batch N    windows per backbone forward (default ${D.hiddenBatch})
+  --model M           transformer (default) | lstm (the Multiscale-LSTM baseline)
+  --lstm-hidden N     LSTM hidden size per scale (default ${LSTM_DEFAULTS.H})
+  --lstm-embed N      the input embedding width (default ${LSTM_DEFAULTS.E})
+  --lstm-scales LIST  downsampling factors in minutes (default ${LSTM_DEFAULTS.scales.join(",")})
   --no-ablation       skip the raw-bin heads (Table 9 variant; never trained with --from-scratch)
   --name TEXT         the run's name in reports
   -h, --help          this text`;
@@ -74,6 +86,10 @@ const OPTIONS = {
   "hidden-batch": { type: "string" },
   "from-scratch": { type: "boolean" },
   "no-ablation": { type: "boolean" },
+  model: { type: "string" },
+  "lstm-hidden": { type: "string" },
+  "lstm-embed": { type: "string" },
+  "lstm-scales": { type: "string" },
   name: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
@@ -97,7 +113,12 @@ export function finetuneArgs(argv: string[]): FinetuneOptions | "help" {
   if (v.help) return "help";
   if (!v.data) throw new UsageError("--data DIR is required");
   if (!v.out) throw new UsageError("--out DIR is required");
-  if (!v.checkpoint && !v["from-scratch"] && !v.config) throw new UsageError("give --checkpoint CK (the pre-trained backbone), or --from-scratch, or --config C for an untrained backbone");
+  const model = v.model ?? "transformer";
+  if (model !== "transformer" && model !== "lstm") throw new UsageError(`--model ${JSON.stringify(model)}: expected transformer or lstm`);
+  if (model === "lstm" && (v.checkpoint || v["from-scratch"])) throw new UsageError("--model lstm trains its own model from scratch: drop --checkpoint / --from-scratch");
+  if (model !== "lstm" && (v["lstm-hidden"] || v["lstm-embed"] || v["lstm-scales"])) throw new UsageError("--lstm-* options need --model lstm");
+  const scales = v["lstm-scales"] === undefined ? undefined : v["lstm-scales"].split(",").map((x) => int("lstm-scales", x, 1, 1));
+  if (!v.checkpoint && !v["from-scratch"] && !v.config && model !== "lstm") throw new UsageError("give --checkpoint CK (the pre-trained backbone), or --from-scratch, or --config C for an untrained backbone");
   if (v.checkpoint && v.config) throw new UsageError("--config is for runs without --checkpoint (the checkpoint has its config)");
   const backend = v.backend ?? D.backend;
   if (!(BACKEND_NAMES as readonly string[]).includes(backend)) throw new UsageError(`--backend ${JSON.stringify(backend)}: expected one of ${BACKEND_NAMES.join(", ")}`);
@@ -129,6 +150,9 @@ export function finetuneArgs(argv: string[]): FinetuneOptions | "help" {
     minAttacks: int("min-attacks", v["min-attacks"], 1, D.minAttacks),
     ablation: !(v["no-ablation"] ?? false),
     ...(v.name ? { name: v.name } : {}),
+    ...(model === "lstm"
+      ? { model, lstm: { H: int("lstm-hidden", v["lstm-hidden"], 1, LSTM_DEFAULTS.H), E: int("lstm-embed", v["lstm-embed"], 1, LSTM_DEFAULTS.E), scales: scales ?? LSTM_DEFAULTS.scales } }
+      : {}),
   };
 }
 

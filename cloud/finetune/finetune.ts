@@ -21,6 +21,8 @@ import { FinetuneError } from "./errors.js";
 import { cachedHidden, computeHidden } from "./hidden-cache.js";
 import { pretrainLogNextTo } from "./pretrain-log.js";
 import { trainFromScratch } from "./scratch.js";
+import { LSTM_DEFAULTS, type LstmConfig } from "./lstm/config.js";
+import { lstmFeatures, trainLstm } from "./lstm/train.js";
 import { selectLabelled, type Selection } from "./select.js";
 
 export interface HeadTraining {
@@ -59,6 +61,10 @@ export interface FinetuneOptions {
   readonly ablation: boolean;
   /** the run's name in reports (default from the options) */
   readonly name?: string;
+  /** "lstm": Xatu's Multiscale-LSTM baseline (cloud/finetune/lstm), trained end to end with the `scratch` options; default "transformer" */
+  readonly model?: "transformer" | "lstm";
+  /** the Multiscale-LSTM's sizes (default LSTM_DEFAULTS: E 64, H 64, scales 1, 5, 15 minutes) */
+  readonly lstm?: Partial<Pick<LstmConfig, "E" | "H" | "scales">>;
 }
 
 export const FINETUNE_DEFAULTS = {
@@ -111,7 +117,7 @@ export async function finetune(o: FinetuneOptions, write: (line: string) => void
   if (trainSel.indices.length === 0) throw new FinetuneError("no-labels", `${data.dir}: the ${o.labelSplit} split has no EarlyDetect examples to train on`);
   if (test.records.length === 0) throw new FinetuneError("no-labels", `${data.dir}: the test split has no EarlyDetect examples to evaluate on`);
   for (const n of [...trainSel.notes, ...(trainSel === tauSel ? [] : tauSel.notes)]) write(`note: ${n}`);
-  if (fresh && !o.fromScratch) write(`note: no --checkpoint: the backbone is a fresh init (seed ${o.seed}), not pre-trained`);
+  if (fresh && !o.fromScratch && o.model !== "lstm") write(`note: no --checkpoint: the backbone is a fresh init (seed ${o.seed}), not pre-trained`);
   mkdirSync(o.out, { recursive: true });
   const cacheDir = o.cacheDir ?? join(data.dir, ".hidden-cache");
   const T = data.window;
@@ -126,7 +132,23 @@ export async function finetune(o: FinetuneOptions, write: (line: string) => void
     let confusion: unknown = null;
     const hiddenInfo: Record<string, unknown> = {};
     let runBackbone = backbone;
-    if (!o.fromScratch) {
+    const lstmRun = o.model === "lstm";
+    let lstmRecord: Record<string, unknown> | null = null;
+    let lstmParams: Float32Array | null = null;
+    if (lstmRun) {
+      const cfg: LstmConfig = { ...LSTM_DEFAULTS, ...o.lstm };
+      const t0 = performance.now();
+      const r = await trainLstm(backend, cfg, data, o.labelSplit, trainSel.indices, { ...o.scratch, seed: o.seed }, (e) => write(`Multiscale-LSTM: epoch ${e.epoch} train SAFE loss ${e.trainLoss.toFixed(4)} (${e.seconds.toFixed(1)} s)`));
+      lap("train", t0);
+      heads = new Map([["all", r.head]]);
+      trainHistory = { all: r.history };
+      const t1 = performance.now();
+      valHidden = await lstmFeatures(r.model, data, "val", tauSel.indices);
+      testHidden = await lstmFeatures(r.model, data, "test");
+      lap("hidden.valTest", t1);
+      lstmParams = await r.model.readParams();
+      lstmRecord = { config: cfg, parameters: r.model.nParams, headParameters: r.head.params.length, features: r.model.D, file: "lstm.f32" };
+    } else if (!o.fromScratch) {
       const get = async (split: Split) => {
         const t0 = performance.now();
         let shown = 0;
@@ -201,7 +223,7 @@ export async function finetune(o: FinetuneOptions, write: (line: string) => void
 
     // Table 9 variant: the same head on raw bins instead of hidden states
     let ablation: Record<string, unknown> | null = null;
-    if (o.ablation && !o.fromScratch) {
+    if (o.ablation && !o.fromScratch && !lstmRun) {
       const t3 = performance.now();
       ablation = {};
       for (const [name, features] of [
@@ -223,9 +245,9 @@ export async function finetune(o: FinetuneOptions, write: (line: string) => void
     const onnx = await writeHeadOnnx(join(o.out, "head.onnx"), heads.get("all")!, testHidden);
     if (!onnx.ok) write(`warning: head.onnx differs from the engine (hazard ${onnx.maxAbsDiffHazard}, survival ${onnx.maxAbsDiffSurvival}; bound 1e-5)`);
     const testAll = evaluation.all.test!.overall;
-    const name = o.name ?? (o.fromScratch ? `Transformer from scratch (${trainSel.indices.length})` : `NetFlowGen (${trainSel.indices.length})`);
+    const name = o.name ?? (lstmRun ? `Multiscale-LSTM (${trainSel.indices.length})` : o.fromScratch ? `Transformer from scratch (${trainSel.indices.length})` : `NetFlowGen (${trainSel.indices.length})`);
     const modelId = `nfg-${o.fromScratch ? "scratch" : backbone.id.replace(/^sha256:/, "").slice(0, 12)}-${o.labelSplit}${trainSel.indices.length}-s${o.seed}`;
-    const man = writeManifest(o.out, {
+    const man = lstmRun ? { manifest: null, reason: "the Multiscale-LSTM baseline is not an edge model (the edge runs the decoder): no model manifest written" } : writeManifest(o.out, {
       modelId,
       backbone: runBackbone.id.startsWith("scratch:") ? { ...runBackbone, id: `${runBackbone.id}:${modelId}` } : runBackbone,
       headPath: join(o.out, "head.onnx"),
@@ -237,7 +259,8 @@ export async function finetune(o: FinetuneOptions, write: (line: string) => void
       metrics: manifestMetrics(testAll),
     });
     if (man.reason !== null) write(`note: ${man.reason}`);
-    if (o.fromScratch) writeFileSync(join(o.out, "decoder.f32"), new Uint8Array(runBackbone.params.buffer, runBackbone.params.byteOffset, runBackbone.params.byteLength));
+    if (lstmParams !== null) writeFileSync(join(o.out, "lstm.f32"), new Uint8Array(lstmParams.buffer, lstmParams.byteOffset, lstmParams.byteLength));
+    else if (o.fromScratch) writeFileSync(join(o.out, "decoder.f32"), new Uint8Array(runBackbone.params.buffer, runBackbone.params.byteOffset, runBackbone.params.byteLength));
     lap("artifacts", t4);
     wall.total = (performance.now() - started) / 1000;
 
@@ -246,17 +269,20 @@ export async function finetune(o: FinetuneOptions, write: (line: string) => void
       format: RUN_FORMAT,
       version: 1,
       name,
-      kind: o.fromScratch ? "scratch" : "finetune",
+      kind: lstmRun ? "lstm" : o.fromScratch ? "scratch" : "finetune",
       createdAt: new Date().toISOString(),
       seed: o.seed,
       options: { ...o, head: { ...o.head }, scratch: { ...o.scratch }, bound: { ...o.bound } },
       backend: backend.name,
       data: { dir: data.dir, hash: data.hash, window: T, counts: Object.fromEntries((["train", "val", "test"] as const).map((s) => [s, { examples: data.splits[s].records.length, attacks: data.splits[s].records.filter((r) => r.label === 1).length }])) },
-      backbone: { id: backbone.id, checkpoint: backbone.checkpoint, fresh: fresh, config: c, step: backbone.step, epoch: backbone.epoch, pretrainLog: backbone.checkpoint === null ? null : pretrainLogNextTo(backbone.checkpoint) },
+      backbone: lstmRun
+        ? { id: "none (Multiscale-LSTM baseline)", checkpoint: null, fresh: true, config: {}, step: 0, epoch: 0, pretrainLog: null }
+        : { id: backbone.id, checkpoint: backbone.checkpoint, fresh: fresh, config: c, step: backbone.step, epoch: backbone.epoch, pretrainLog: backbone.checkpoint === null ? null : pretrainLogNextTo(backbone.checkpoint) },
       labels: { ...selectionRecord(trainSel, o.labelSplit, trainSplit.records), asked: o.labels },
       tauExamples: { ...selectionRecord(tauSel, "val", val.records), asked: Math.min(o.labels, val.records.length) },
       heads: Object.fromEntries([...heads].map(([k, h]) => [k, { H: h.cfg.H, C: h.cfg.C, file: headFiles[k] }])),
       classifier: { types: classifierTypes, testConfusion: confusion },
+      lstm: lstmRecord,
       training: trainHistory,
       hidden: hiddenInfo,
       evaluation,

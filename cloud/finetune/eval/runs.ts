@@ -19,7 +19,9 @@ export interface JsonSurvivalEvaluation {
 export interface RunRecord {
   readonly dir: string;
   readonly name: string;
-  readonly kind: "finetune" | "scratch";
+  readonly kind: "finetune" | "scratch" | "lstm";
+  /** the Multiscale-LSTM baseline's configuration (kind "lstm"; absent in older runs) */
+  readonly lstm?: { readonly config: { readonly E: number; readonly H: number; readonly scales: readonly number[] }; readonly parameters: number } | null;
   readonly seed: number;
   readonly backend: string;
   readonly data: { readonly dir: string; readonly window: number; readonly counts: Record<string, { examples: number; attacks: number }> };

@@ -51,7 +51,8 @@ export function table5(runs: readonly RunRecord[], extra: readonly { name: strin
   const notes = runs.map((r) => {
     const m = testOf(r);
     const w = r.wallSeconds;
-    const train = r.kind === "scratch" ? `decoder + head from scratch, ${r.options.scratch.epochs} epochs` : `frozen backbone ${r.backbone.fresh ? "(fresh init, NOT pre-trained)" : `\`${r.backbone.checkpoint}\``}, heads ${Object.keys(r.heads).join(", ")}, ${r.options.head.epochs} epochs`;
+    const lstm = r.kind === "lstm" && r.lstm ? `Multiscale-LSTM (scales ${r.lstm.config.scales.join("/")} min, H = ${r.lstm.config.H}, E = ${r.lstm.config.E}, ${r.lstm.parameters} parameters) + head from scratch, ${r.options.scratch.epochs} epochs` : null;
+    const train = lstm !== null ? lstm : r.kind === "scratch" ? `decoder + head from scratch, ${r.options.scratch.epochs} epochs` : `frozen backbone ${r.backbone.fresh ? "(fresh init, NOT pre-trained)" : `\`${r.backbone.checkpoint}\``}, heads ${Object.keys(r.heads).join(", ")}, ${r.options.head.epochs} epochs`;
     return `- ${r.name}: test ${m.examples} examples (${m.attacks} attacks, ${m.nonAttacks} non-attacks); labels ${r.labels.used} from ${r.labels.split} (${r.labels.attacks} attacks, ${r.labels.nonAttacks} non-attacks)${r.labels.notes.length > 0 ? ` [${r.labels.notes.join("; ")}]` : ""}; ${train}; head H = ${r.heads.all?.H ?? dash}, C = ${r.heads.all?.C ?? dash}; seed ${r.seed}; backend ${r.backend}; wall-clock: hidden states ${secs((w["hidden.val"] ?? 0) + (w["hidden.test"] ?? 0) + (w["hidden.train"] ?? 0) + (w["hidden.valTest"] ?? 0))}, training ${secs(w.train)}, total ${secs(w.total)}; head.onnx vs engine max |Δ| ${r.onnx.maxAbsDiffSurvival.toExponential(1)} (${r.onnx.ok ? "ok" : "OVER 1e-5"})`;
   });
   return `## Table 5. Early detection of all attacks (test split; τ chosen on validation, overhead bound ${Math.round(100 * p)}%)
