@@ -53,6 +53,8 @@ export interface DecodeAggregateResult {
   nodeMinutes: number;
   closeMs: number;
   openNodes: number;
+  /** counter bytes of the open node-minutes just before the close (MinuteAccumulator.openBytes) */
+  openBytes: number;
   unmatched: number;
   /** packets, bytes and flows over every closed node-minute, both directions (fractional shares of split flows add back up) */
   totals: { packets: number; bytes: number; flows: number };
@@ -78,6 +80,7 @@ export function timeDecodeAggregate(name: string, parser: DatagramParser, datagr
   let nodeMinutes = 0;
   let closeMs = 0;
   let openNodes = 0;
+  let openBytes = 0;
   let unmatched = 0;
   let totals = { packets: 0, bytes: 0, flows: 0 };
   for (let rep = 0; rep <= reps; rep++) {
@@ -96,6 +99,7 @@ export function timeDecodeAggregate(name: string, parser: DatagramParser, datagr
     checkReport(name, report, records);
     if (acc.stats.flows - statsBefore !== records) throw new Error(`${name}: aggregated ${acc.stats.flows - statsBefore} of ${records} rows`);
     openNodes = acc.openNodes;
+    openBytes = acc.openBytes;
     unmatched = acc.stats.unmatched;
     const t2 = performance.now();
     const closed = acc.closeAll();
@@ -104,7 +108,7 @@ export function timeDecodeAggregate(name: string, parser: DatagramParser, datagr
     totals = volumeTotals(closed);
     if (rep > 0) ms.push(t1 - t0);
   }
-  return { times: summarize(ms), nodeMinutes, closeMs, openNodes, unmatched, totals };
+  return { times: summarize(ms), nodeMinutes, closeMs, openNodes, openBytes, unmatched, totals };
 }
 
 /** Decode only: the same batches into one reused FlowColumns, no aggregation. */

@@ -16,6 +16,7 @@ import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ipfix } from "../../edge/src/parsers/ipfix/parse.js";
 import { netflowV9 } from "../../edge/src/parsers/netflow-v9/parse.js";
+import { BYTES_PER_NODE_MINUTE } from "../../shared/features/aggregate.js";
 import { FEATURE_COUNT } from "../../shared/features/catalogue.js";
 import { NodeSet } from "../../shared/features/nodes.js";
 import { cachedCapture, captureTotals, timeNfdump, ToolMissingError, toolVersions, type CaptureTotals, type NfdumpTiming } from "./nfdump.js";
@@ -183,7 +184,7 @@ rows.push(
   ["ours aggregate only (pre-decoded v9 batches)", ours(aggOnly)],
   [
     "node-minutes closed (not in the rates)",
-    `${fmtInt(oursV9.nodeMinutes)} from ${fmtInt(oursV9.openNodes)} nodes; closeAll ${oursV9.closeMs.toFixed(0)} ms (v9 decode+aggregate+close: ${M(n / ((oursV9.times.best + oursV9.closeMs) / 1000))})`,
+    `${fmtInt(oursV9.nodeMinutes)} from ${fmtInt(oursV9.openNodes)} nodes, ${fmtInt(Math.round(oursV9.openBytes / Math.max(1, oursV9.nodeMinutes)))} counter bytes each (mean; at most ${fmtInt(BYTES_PER_NODE_MINUTE)}); closeAll ${oursV9.closeMs.toFixed(0)} ms (v9 decode+aggregate+close: ${M(n / ((oursV9.times.best + oursV9.closeMs) / 1000))})`,
   ],
   ["totals, ours v9 | IPFIX" + (nfTotals !== null ? " | nfdump -I" : ""), totalsRow()],
   ["batching / reps", `${batch} datagrams per batch (relay's 1 MiB), 1 warm-up + ${reps} reps${flag("no-gc") ? "" : ", full GC before each (untimed)"}`],

@@ -1,43 +1,24 @@
 /** @module Minute aggregation: flows → per-node, per-minute raw counters of the 86 features. */
-import { formatIPv4, formatIPv6 } from "../flow/ip.js";
 import { FlowColumns } from "../flow/columns.js";
 import type { FlowRecord } from "../flow/record.js";
+import { COMBO_INDEX, COMBOS, FLAG_KEY_BASE } from "./aggregate-layout.js";
 import { FEATURE_COUNT } from "./catalogue.js";
-import { portBlockOffset, portClass, PROTO_TCP, protocolBlockOffset, protocolClass, tcpFlagIndex } from "./classes.js";
-import { TCP_FLAGS_OFFSET } from "./catalogue.js";
-import { PairTable, U32Table } from "./int-tables.js";
+import { NO_MINUTE, OpenNodes, REC, REC_CUSTOMER, REC_EPOCH, REC_HEAD, REC_MINUTE } from "./aggregate-nodes.js";
+import { sortNodesByText } from "./aggregate-order.js";
+import { BLOCK_BYTES, CounterStore, MAX_BLOCKS_PER_SLOT } from "./aggregate-store.js";
+import { portClass, PROTO_TCP, protocolClass, tcpFlagIndex } from "./classes.js";
+import { PairTable } from "./int-tables.js";
 import type { NodeMatcher } from "./nodes.js";
 
 export const MINUTE_MS = 60_000;
 
 /**
- * Internal slot layout of an open node-minute. A flow touches exactly one (protocol class × port
- * class) combination per side, so the accumulator keeps counters per combination (one 24-byte
- * group: pkt, byt, flow) and derives the volume, protocol and port features when the minute closes.
- * That is one cache line touched per flow side instead of three, which is what matters with
- * thousands of nodes interleaved. Combinations: icmp × port 0, and tcp, udp, other × 8 port classes.
- *   [0, 3·COMBOS)          inbound combinations × (pkt, byt, flow)
- *   [3·COMBOS, 6·COMBOS)   outbound combinations × (pkt, byt, flow)
- *   [6·COMBOS, +8)         outbound TCP flag classes
+ * Most bytes of counters one open node-minute can take (aggregate-store.ts: two chained 128-byte
+ * blocks of five keys, plus the dense run that replaced them until the next close compacts). A
+ * typical node-minute uses one or two blocks (`MinuteAccumulator.openBytes` gives the real
+ * figure); bookkeeping adds about 40 bytes more.
  */
-const COMBO_PROTO: number[] = [];
-const COMBO_PORT: number[] = [];
-/** (protocol class, port class) → combination index, -1 when impossible */
-const COMBO_INDEX = new Int8Array(4 * 8).fill(-1);
-for (let proto = 0; proto < 4; proto++) {
-  for (let port = 0; port < 8; port++) {
-    if (proto === 0 && port !== 0) continue; // ICMP carries no ports
-    COMBO_INDEX[proto * 8 + port] = COMBO_PROTO.length;
-    COMBO_PROTO.push(proto);
-    COMBO_PORT.push(port);
-  }
-}
-const COMBOS = COMBO_PROTO.length;
-const OUT_BASE = 3 * COMBOS;
-const FLAGS_BASE = 6 * COMBOS;
-const SLOT_WIDTH = FLAGS_BASE + 8;
-/** Bytes of counters per open node-minute (float64 per combination counter). Bookkeeping adds ~40. */
-export const BYTES_PER_NODE_MINUTE = SLOT_WIDTH * 8;
+export const BYTES_PER_NODE_MINUTE = MAX_BLOCKS_PER_SLOT * BLOCK_BYTES;
 
 /** Raw counters of one node in one minute. `minute` is epoch minutes (floor(ms / 60000)), UTC. */
 export interface NodeMinute {
@@ -66,6 +47,13 @@ export interface AccumulatorOptions {
   maxNodes?: number;
 }
 
+/** Closed rows whose counters share one backing buffer (allocating one per row costs more than expanding it). */
+const ROWS_PER_CHUNK = 256;
+
+/** Flag class index (0–7) → its counter key and lane (aggregate-layout.ts). */
+const FLAG_KEY = Int8Array.from({ length: 8 }, (_, i) => FLAG_KEY_BASE + Math.floor(i / 3));
+const FLAG_LANE = Int8Array.from({ length: 8 }, (_, i) => i % 3);
+
 /**
  * Accumulates flows into open node-minutes. Attribution rules (the documented contract of the
  * feature pipeline, docs/features.md):
@@ -78,8 +66,10 @@ export interface AccumulatorOptions {
  *   across them in proportion to its overlap with each minute (packets, bytes and the flow count
  *   alike), so totals are conserved. A zero-duration flow belongs wholly to the minute of startMs.
  *
- * Storage is allocation-free per flow: node ids come from open-addressing tables, and each open
- * node-minute is a slot of SLOT_WIDTH float64s in one pooled buffer (layout above).
+ * Storage is allocation-free per flow: an open node's id is found by its address before the
+ * matcher is asked (so a node's prefix lookup runs once per matcher, not once per flow), and each
+ * open node-minute keeps only the counter keys it has seen, in a sparse block chain
+ * (aggregate-store.ts). Closing expands each node-minute into the 86 features.
  */
 export class MinuteAccumulator {
   readonly stats: AggregationStats = { flows: 0, matched: 0, unmatched: 0, late: 0, overCapacity: 0 };
@@ -89,25 +79,17 @@ export class MinuteAccumulator {
   private readonly customerIds = new Map<string, number>();
   /** matcher customer index → interned id; reset when the matcher changes */
   private customerCache: number[] = [];
+  /** bumped by setMatcher: an open node confirmed under an older matcher is asked again */
+  private matcherEpoch = 0;
   /** Minutes before this one are closed: shares that fall there are late (counted, dropped). */
   private closedBefore = Number.NEGATIVE_INFINITY;
-  // nodes
-  private v4Ids = new U32Table();
-  private v6Ids = new Map<string, number>();
-  private nodeFamily = new Uint8Array(64);
-  /** (nodes, 4) address words */
-  private nodeAddr = new Uint32Array(64 * 4);
-  private nodeCustomer = new Int32Array(64);
-  /** One-entry cache per node: most flows of a node fall in the minute of its previous flow. */
-  private nodeLastMinute = new Float64Array(64).fill(Number.NaN);
-  private nodeLastSlot = new Int32Array(64);
-  private nodeCount = 0;
-  // node-minute slots
+  private readonly open = new OpenNodes();
+  private readonly store = new CounterStore();
+  // node-minute slots: (node, minute) → slot, and each slot's head block
   private slotIds = new PairTable();
-  /** (slots, FEATURE_COUNT) */
-  private pool = new Float64Array(64 * SLOT_WIDTH);
   private slotNode = new Int32Array(64);
   private slotMinute = new Float64Array(64);
+  private slotHead = new Int32Array(64);
   private slotCount = 0;
   /** set by nodeV4/nodeV6 when a node was refused for capacity during the current row */
   private full = false;
@@ -123,6 +105,7 @@ export class MinuteAccumulator {
   setMatcher(nodes: NodeMatcher): void {
     this.nodes = nodes;
     this.customerCache = [];
+    this.matcherEpoch++;
   }
 
   /** The close watermark: minutes before it have been closed (or were closed before a restart). */
@@ -138,78 +121,102 @@ export class MinuteAccumulator {
   /** Adds every row of a column batch. */
   addColumns(cols: FlowColumns): void {
     const { family, src, dst, srcPort, dstPort, protocol, tcpFlags, packets, bytes, samplingRate, startMs, endMs } = cols;
-    const nodes = this.nodes;
     const stats = this.stats;
+    const store = this.store;
+    const comboIndex = COMBO_INDEX;
+    const outKeys = COMBOS;
+    const flagKeys = FLAG_KEY;
+    const flagLanes = FLAG_LANE;
+    const minuteMs = MINUTE_MS;
     const n = cols.length;
+    let matched = 0;
     for (let i = 0; i < n; i++) {
       const w = 4 * i;
-      let inNode = -1;
-      let outNode = -1;
+      let inNode: number;
+      let outNode: number;
       if (family[i] === 4) {
-        const d = dst[w]!;
-        const s = src[w]!;
-        const dc = nodes.matchV4(d);
-        if (dc >= 0) inNode = this.nodeV4(d, this.customerId(dc));
-        const sc = nodes.matchV4(s);
-        if (sc >= 0) outNode = this.nodeV4(s, this.customerId(sc));
+        inNode = this.nodeV4(dst[w]!);
+        outNode = this.nodeV4(src[w]!);
       } else {
-        const dc = nodes.matchV6(dst[w]!, dst[w + 1]!, dst[w + 2]!, dst[w + 3]!);
-        if (dc >= 0) inNode = this.nodeV6(dst, w, this.customerId(dc));
-        const sc = nodes.matchV6(src[w]!, src[w + 1]!, src[w + 2]!, src[w + 3]!);
-        if (sc >= 0) outNode = this.nodeV6(src, w, this.customerId(sc));
+        inNode = this.nodeV6(dst, w);
+        outNode = this.nodeV6(src, w);
       }
       if (this.full) {
         this.full = false;
         stats.overCapacity++;
       }
       if (inNode < 0 && outNode < 0) continue;
-      stats.matched++;
+      matched++;
       const proto = protocol[i]!;
       const protoRow = protocolClass(proto) * 8;
       const rate = samplingRate[i]! || 1;
       const pk = packets[i]! * rate;
       const by = bytes[i]! * rate;
       const flagIndex = proto === PROTO_TCP ? tcpFlagIndex(tcpFlags[i]!) : -1;
-      const flagOff = flagIndex >= 0 ? FLAGS_BASE + flagIndex : -1;
-      const inOff = 3 * COMBO_INDEX[protoRow + portClass(dstPort[i]!, proto)]!;
-      const outOff = OUT_BASE + 3 * COMBO_INDEX[protoRow + portClass(srcPort[i]!, proto)]!;
+      const flagKey = flagIndex >= 0 ? flagKeys[flagIndex]! : -1;
+      const flagLane = flagIndex >= 0 ? flagLanes[flagIndex]! : 0;
+      const inKey = comboIndex[protoRow + portClass(dstPort[i]!, proto)]!;
+      const outKey = outKeys + comboIndex[protoRow + portClass(srcPort[i]!, proto)]!;
       const start = startMs[i]!;
       const end = endMs[i]!;
-      const m0 = Math.floor(start / MINUTE_MS);
+      const m0 = Math.floor(start / minuteMs);
       const closedBefore = this.closedBefore;
-      if (end <= start || Math.floor(end / MINUTE_MS) === m0) {
+      if (end <= start || Math.floor(end / minuteMs) === m0) {
         if (m0 < closedBefore) {
           stats.late++;
           continue;
         }
-        // slot() may grow the pool: take the slot first, then read this.pool
+        // entry() may grow the pool: take the entry first, then read store.pool
         if (inNode >= 0) {
-          const base = this.slot(inNode, m0) * SLOT_WIDTH;
-          addCounts(this.pool, base, inOff, -1, pk, by, 1);
+          const v = store.entry(this.head(inNode, m0), inKey);
+          const p = store.pool;
+          p[v]! += pk;
+          p[v + 1]! += by;
+          p[v + 2]! += 1;
         }
         if (outNode >= 0) {
-          const base = this.slot(outNode, m0) * SLOT_WIDTH;
-          addCounts(this.pool, base, outOff, flagOff, pk, by, 1);
+          const head = this.head(outNode, m0);
+          const v = store.entry(head, outKey);
+          const p = store.pool;
+          p[v]! += pk;
+          p[v + 1]! += by;
+          p[v + 2]! += 1;
+          if (flagKey >= 0) {
+            const fv = store.entry(head, flagKey) + flagLane;
+            store.pool[fv]! += 1;
+          }
         }
         continue;
       }
-      const m1 = Math.floor(end / MINUTE_MS);
+      const m1 = Math.floor(end / minuteMs);
       const duration = end - start;
       if (m0 < closedBefore) stats.late++;
       for (let m = Math.max(m0, closedBefore); m <= m1; m++) {
-        const overlap = Math.min(end, (m + 1) * MINUTE_MS) - Math.max(start, m * MINUTE_MS);
+        const overlap = Math.min(end, (m + 1) * minuteMs) - Math.max(start, m * minuteMs);
         if (overlap <= 0) continue;
         const f = overlap / duration;
         if (inNode >= 0) {
-          const base = this.slot(inNode, m) * SLOT_WIDTH;
-          addCounts(this.pool, base, inOff, -1, pk * f, by * f, f);
+          const v = store.entry(this.head(inNode, m), inKey);
+          const p = store.pool;
+          p[v]! += pk * f;
+          p[v + 1]! += by * f;
+          p[v + 2]! += f;
         }
         if (outNode >= 0) {
-          const base = this.slot(outNode, m) * SLOT_WIDTH;
-          addCounts(this.pool, base, outOff, flagOff, pk * f, by * f, f);
+          const head = this.head(outNode, m);
+          const v = store.entry(head, outKey);
+          const p = store.pool;
+          p[v]! += pk * f;
+          p[v + 1]! += by * f;
+          p[v + 2]! += f;
+          if (flagKey >= 0) {
+            const fv = store.entry(head, flagKey) + flagLane;
+            store.pool[fv]! += f;
+          }
         }
       }
     }
+    stats.matched += matched;
     stats.flows += n;
     stats.unmatched = stats.flows - stats.matched;
   }
@@ -219,14 +226,19 @@ export class MinuteAccumulator {
     this.addColumns(FlowColumns.fromRecords(flows));
   }
 
-  /** Number of open (node, minute) entries: the memory driver, BYTES_PER_NODE_MINUTE each. */
+  /** Number of open (node, minute) entries; each takes at most BYTES_PER_NODE_MINUTE. */
   get openEntries(): number {
     return this.slotCount;
   }
 
+  /** Bytes of counters the open node-minutes use now (the pool itself keeps its high-water size). */
+  get openBytes(): number {
+    return this.store.bytes;
+  }
+
   /** Number of distinct nodes with open minutes. */
   get openNodes(): number {
-    return this.nodeCount;
+    return this.open.count;
   }
 
   /**
@@ -244,21 +256,65 @@ export class MinuteAccumulator {
   }
 
   private drain(beforeMinute: number): NodeMinute[] {
-    const out: NodeMinute[] = [];
+    const emit: number[] = [];
     const keep: number[] = [];
-    for (let s = 0; s < this.slotCount; s++) {
-      if (this.slotMinute[s]! < beforeMinute) {
-        const node = this.slotNode[s]!;
-        out.push({
-          node: this.nodeText(node),
-          customer: this.customerNames[this.nodeCustomer[node]!]!,
-          minute: this.slotMinute[s]!,
-          counters: expandSlot(this.pool, s * SLOT_WIDTH),
-        });
-      } else keep.push(s);
+    for (let s = 0; s < this.slotCount; s++) (this.slotMinute[s]! < beforeMinute ? emit : keep).push(s);
+    if (emit.length === 0) return [];
+    const out = this.rows(emit);
+    this.compact(keep);
+    return out;
+  }
+
+  /** The node-minutes of the given slots, ordered by node text (as sortNodeMinutes), then minute. */
+  private rows(slots: number[]): NodeMinute[] {
+    const open = this.open;
+    const { slotNode, slotMinute } = this;
+    const start = new Int32Array(open.count + 1);
+    for (const s of slots) start[slotNode[s]!]!++;
+    const distinct: number[] = [];
+    for (let node = 0; node < open.count; node++) if (start[node]! > 0) distinct.push(node);
+    const sorted = sortNodesByText(Int32Array.from(distinct), (node) => open.textKey(node), (node) => open.text(node));
+    let at = 0;
+    for (const node of sorted) {
+      const c = start[node]!;
+      start[node] = at;
+      at += c;
     }
-    if (out.length > 0) this.compact(keep);
-    return sortNodeMinutes(out);
+    const order = new Int32Array(slots.length);
+    for (const s of slots) order[start[slotNode[s]!]!++] = s;
+    const out: NodeMinute[] = []; // pushed: a preallocated array this long would be in dictionary mode
+    // counters are views into shared chunks: one backing store per ROWS_PER_CHUNK rows, not per row
+    let chunk = new Float64Array(0);
+    let used = 0;
+    for (let from = 0; from < order.length; ) {
+      const node = slotNode[order[from]!]!;
+      let to = from + 1;
+      while (to < order.length && slotNode[order[to]!] === node) to++;
+      // a node's few minutes, by minute (insertion sort; slots of one node never share a minute)
+      for (let i = from + 1; i < to; i++) {
+        const s = order[i]!;
+        let j = i - 1;
+        while (j >= from && slotMinute[order[j]!]! > slotMinute[s]!) {
+          order[j + 1] = order[j]!;
+          j--;
+        }
+        order[j + 1] = s;
+      }
+      const text = open.text(node);
+      const customer = this.customerNames[open.rec[REC * node + REC_CUSTOMER]!]!;
+      for (let i = from; i < to; i++) {
+        const s = order[i]!;
+        if (used === chunk.length) {
+          chunk = new Float64Array(FEATURE_COUNT * Math.min(ROWS_PER_CHUNK, order.length - i));
+          used = 0;
+        }
+        const counters = chunk.subarray(used, used + FEATURE_COUNT);
+        used += FEATURE_COUNT;
+        out.push({ node: text, customer, minute: slotMinute[s]!, counters: this.store.expand(this.slotHead[s]!, counters) });
+      }
+      from = to;
+    }
+    return out;
   }
 
   /** Interned id of the matcher's customer `index` (cached while the matcher is unchanged). */
@@ -276,90 +332,78 @@ export class MinuteAccumulator {
     return id;
   }
 
-  private nodeText(node: number): string {
-    const a = this.nodeAddr;
-    return this.nodeFamily[node] === 4 ? formatIPv4(a[4 * node]!) : formatIPv6([a[4 * node]!, a[4 * node + 1]!, a[4 * node + 2]!, a[4 * node + 3]!]);
-  }
-
   /**
-   * Keeps only the given slots (ascending), and only the nodes they belong to, and rebuilds the
-   * lookup tables. The counter pool is compacted in place and keeps its size, so a long-lived
-   * accumulator reaches its high-water mark once and then allocates nothing.
+   * Keeps only the given slots (ascending), their blocks and the nodes they belong to, renumbered
+   * in order. The counter pool is compacted in place and keeps its size, so a long-lived
+   * accumulator reaches its high-water mark once and then allocates little.
    */
-  private compact(keepSlots: number[]): void {
-    const oldFamily = this.nodeFamily.slice(0, this.nodeCount);
-    const oldAddr = this.nodeAddr.slice(0, this.nodeCount * 4);
-    const oldCustomer = this.nodeCustomer.slice(0, this.nodeCount);
-    const oldSlotNode = this.slotNode.slice(0, this.slotCount);
-    const oldSlotMinute = this.slotMinute.slice(0, this.slotCount);
-    const oldSlotCount = this.slotCount;
-    this.v4Ids = new U32Table();
-    this.v6Ids = new Map();
-    this.nodeLastMinute.fill(Number.NaN);
-    this.nodeCount = 0;
-    this.slotIds = new PairTable(keepSlots.length);
-    this.slotCount = 0;
-    const remap = new Map<number, number>();
-    for (const s of keepSlots) {
-      const oldNode = oldSlotNode[s]!;
-      let node = remap.get(oldNode);
-      if (node === undefined) {
-        node = oldFamily[oldNode] === 4 ? this.nodeV4(oldAddr[4 * oldNode]!, oldCustomer[oldNode]!) : this.nodeV6(oldAddr, 4 * oldNode, oldCustomer[oldNode]!);
-        remap.set(oldNode, node);
-      }
-      const slot = this.slot(node, oldSlotMinute[s]!); // slot ≤ s: the copy below only moves data down
-      if (slot !== s) this.pool.copyWithin(slot * SLOT_WIDTH, s * SLOT_WIDTH, (s + 1) * SLOT_WIDTH);
+  private compact(keep: number[]): void {
+    const { slotNode, slotMinute, slotHead } = this;
+    const newBlock = this.store.compact(keep.map((s) => slotHead[s]!));
+    const keepNode = new Uint8Array(this.open.count);
+    for (const s of keep) keepNode[slotNode[s]!] = 1;
+    const newNode = this.open.retain(keepNode);
+    this.slotIds = new PairTable(keep.length);
+    let n = 0;
+    for (const s of keep) {
+      // n ≤ s: rewriting in place only overwrites slots already read
+      const node = newNode[slotNode[s]!]!;
+      const minute = slotMinute[s]!;
+      slotNode[n] = node;
+      slotMinute[n] = minute;
+      slotHead[n] = newBlock[slotHead[s]!]!;
+      this.slotIds.set(node, minute, n);
+      n++;
     }
-    this.pool.fill(0, this.slotCount * SLOT_WIDTH, oldSlotCount * SLOT_WIDTH);
+    this.slotCount = n;
   }
 
-  private nodeV4(addr: number, customer: number): number {
-    const id = this.v4Ids.get(addr);
-    if (id >= 0) return id;
-    if (this.nodeCount >= this.maxNodes) {
-      this.full = true;
-      return -1;
-    }
-    const node = this.newNode(4, customer);
-    this.nodeAddr[4 * node] = addr;
-    this.v4Ids.set(addr, node);
-    return node;
+  /** Open node id of an IPv4 address, creating it when the matcher says it is a node; -1 when not (or refused). No closures here: a captured variable would cost an allocation per call. */
+  private nodeV4(addr: number): number {
+    const open = this.open;
+    const id = open.findV4(addr);
+    if (id >= 0 && open.rec[REC * id + REC_EPOCH] === this.matcherEpoch) return id;
+    const c = this.nodes.matchV4(addr);
+    if (c < 0) return -1;
+    const customer = this.customerId(c);
+    if (id >= 0) return this.reconfirm(id);
+    if (!this.hasRoom()) return -1;
+    return open.addV4(addr, customer, this.matcherEpoch);
   }
 
-  private nodeV6(words: Uint32Array, w: number, customer: number): number {
-    const key = `${words[w]}:${words[w + 1]}:${words[w + 2]}:${words[w + 3]}`;
-    const id = this.v6Ids.get(key);
-    if (id !== undefined) return id;
-    if (this.nodeCount >= this.maxNodes) {
-      this.full = true;
-      return -1;
-    }
-    const node = this.newNode(6, customer);
-    this.nodeAddr.set(words.subarray(w, w + 4), 4 * node);
-    this.v6Ids.set(key, node);
-    return node;
+  private nodeV6(words: Uint32Array, w: number): number {
+    const open = this.open;
+    const id = open.findV6(words, w);
+    if (id >= 0 && open.rec[REC * id + REC_EPOCH] === this.matcherEpoch) return id;
+    const c = this.nodes.matchV6(words[w]!, words[w + 1]!, words[w + 2]!, words[w + 3]!);
+    if (c < 0) return -1;
+    const customer = this.customerId(c);
+    if (id >= 0) return this.reconfirm(id);
+    if (!this.hasRoom()) return -1;
+    return open.addV6(words, w, customer, this.matcherEpoch);
   }
 
-  private newNode(family: 4 | 6, customer: number): number {
-    const node = this.nodeCount++;
-    if (node >= this.nodeFamily.length) {
-      const cap = this.nodeFamily.length * 2;
-      this.nodeFamily = grow(this.nodeFamily, cap);
-      this.nodeAddr = grow(this.nodeAddr, cap * 4);
-      this.nodeCustomer = grow(this.nodeCustomer, cap);
-      this.nodeLastSlot = grow(this.nodeLastSlot, cap);
-      const last = new Float64Array(cap).fill(Number.NaN);
-      last.set(this.nodeLastMinute);
-      this.nodeLastMinute = last;
-    }
-    this.nodeFamily[node] = family;
-    this.nodeCustomer[node] = customer;
-    return node;
+  /** An open node the new matcher still calls a node: it keeps its customer. */
+  private reconfirm(id: number): number {
+    this.open.rec[REC * id + REC_EPOCH] = this.matcherEpoch;
+    return id;
   }
 
-  /** Slot of (node, minute), created zeroed when new. */
-  private slot(node: number, minute: number): number {
-    if (this.nodeLastMinute[node] === minute) return this.nodeLastSlot[node]!;
+  /** Whether another node fits under the cap; flags the row as over capacity when not. */
+  private hasRoom(): boolean {
+    if (this.open.count < this.maxNodes) return true;
+    this.full = true;
+    return false;
+  }
+
+  /** Head block of (node, minute), created when new. */
+  private head(node: number, minute: number): number {
+    const rec = this.open.rec;
+    if (rec[REC * node + REC_MINUTE] === minute) return rec[REC * node + REC_HEAD]!;
+    return this.newHead(node, minute);
+  }
+
+  private newHead(node: number, minute: number): number {
     let s = this.slotIds.get(node, minute);
     if (s < 0) {
       s = this.slotCount++;
@@ -367,52 +411,27 @@ export class MinuteAccumulator {
         const cap = this.slotNode.length * 2;
         this.slotNode = grow(this.slotNode, cap);
         this.slotMinute = grow(this.slotMinute, cap);
-        this.pool = grow(this.pool, cap * SLOT_WIDTH);
+        this.slotHead = grow(this.slotHead, cap);
       }
       this.slotNode[s] = node;
       this.slotMinute[s] = minute;
+      this.slotHead[s] = this.store.alloc();
       this.slotIds.set(node, minute, s);
     }
-    this.nodeLastMinute[node] = minute;
-    this.nodeLastSlot[node] = s;
-    return s;
+    const head = this.slotHead[s]!;
+    // cache only what an int32 holds exactly (epoch minutes of valid flows always do)
+    if ((minute | 0) === minute && minute !== NO_MINUTE) {
+      this.open.rec[REC * node + REC_MINUTE] = minute;
+      this.open.rec[REC * node + REC_HEAD] = head;
+    }
+    return head;
   }
 }
 
-function grow<T extends Uint8Array | Uint32Array | Int32Array | Float64Array>(a: T, cap: number): T {
+function grow<T extends Int32Array | Float64Array>(a: T, cap: number): T {
   const b = new (a.constructor as new (n: number) => T)(cap);
   b.set(a);
   return b;
-}
-
-/** Adds one flow's share to its combination group (at `base + off`) and its TCP-flag class. */
-function addCounts(c: Float64Array, base: number, off: number, flagOff: number, pk: number, by: number, fl: number): void {
-  const v = base + off;
-  c[v]! += pk;
-  c[v + 1]! += by;
-  c[v + 2]! += fl;
-  if (flagOff >= 0) c[base + flagOff]! += fl;
-}
-
-/** Derives the 86 catalogue features of one slot from its combination counters. */
-function expandSlot(pool: Float64Array, base: number): Float64Array {
-  const out = new Float64Array(FEATURE_COUNT);
-  for (let side = 0; side < 2; side++) {
-    const dir = 3 * side;
-    for (let combo = 0; combo < COMBOS; combo++) {
-      const v = base + side * OUT_BASE + 3 * combo;
-      const protoOff = protocolBlockOffset(COMBO_PROTO[combo]!) + dir;
-      const portOff = portBlockOffset(COMBO_PORT[combo]!) + dir;
-      for (let type = 0; type < 3; type++) {
-        const x = pool[v + type]!;
-        out[dir + type]! += x;
-        out[protoOff + type]! += x;
-        out[portOff + type]! += x;
-      }
-    }
-  }
-  for (let k = 0; k < 8; k++) out[TCP_FLAGS_OFFSET + k] = pool[base + FLAGS_BASE + k]!;
-  return out;
 }
 
 export function sortNodeMinutes(rows: NodeMinute[]): NodeMinute[] {

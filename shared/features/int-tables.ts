@@ -6,46 +6,50 @@ function hash32(x: number): number {
   return Math.imul(x ^ (x >>> 16), 0x45d9f3b) ^ (Math.imul(x, 0x9e3779b1) >>> 15);
 }
 
-/** Map from unsigned 32-bit keys to non-negative int32 values; `get` returns -1 when absent. */
+/**
+ * Map from unsigned 32-bit keys to non-negative int32 values; `get` returns -1 when absent. Keys and
+ * values are interleaved in one array, so a probe reads one cache line.
+ */
 export class U32Table {
-  private keys: Uint32Array;
-  private vals: Int32Array;
+  /** (capacity, 2): key (as int32), value (-1 = empty) */
+  private slots: Int32Array;
   private mask: number;
   size = 0;
 
   constructor(capacity = 16) {
     let cap = 16;
     while (cap < capacity * 2) cap *= 2;
-    this.keys = new Uint32Array(cap);
-    this.vals = new Int32Array(cap).fill(EMPTY);
+    this.slots = new Int32Array(2 * cap).fill(EMPTY);
     this.mask = cap - 1;
   }
 
   get(key: number): number {
-    const { keys, vals, mask } = this;
+    const { slots, mask } = this;
+    const k = key | 0;
     let i = hash32(key) & mask;
     for (;;) {
-      const v = vals[i]!;
-      if (v === EMPTY) return EMPTY;
-      if (keys[i] === key) return v;
+      const v = slots[2 * i + 1]!;
+      if (v === EMPTY || slots[2 * i] === k) return v;
       i = (i + 1) & mask;
     }
   }
 
   /** Inserts or overwrites; `value` must be ≥ 0. */
   set(key: number, value: number): void {
-    if ((this.size + 1) * 2 > this.vals.length) this.rehash(this.vals.length * 2);
-    const { keys, vals, mask } = this;
+    if ((this.size + 1) * 4 > this.slots.length) this.rehash(this.slots.length);
+    const { slots, mask } = this;
+    const k = key | 0;
     let i = hash32(key) & mask;
     for (;;) {
-      if (vals[i] === EMPTY) {
-        keys[i] = key;
-        vals[i] = value;
+      const v = slots[2 * i + 1]!;
+      if (v === EMPTY) {
+        slots[2 * i] = k;
+        slots[2 * i + 1] = value;
         this.size++;
         return;
       }
-      if (keys[i] === key) {
-        vals[i] = value;
+      if (slots[2 * i] === k) {
+        slots[2 * i + 1] = value;
         return;
       }
       i = (i + 1) & mask;
@@ -53,12 +57,11 @@ export class U32Table {
   }
 
   private rehash(cap: number): void {
-    const { keys, vals } = this;
-    this.keys = new Uint32Array(cap);
-    this.vals = new Int32Array(cap).fill(EMPTY);
+    const old = this.slots;
+    this.slots = new Int32Array(2 * cap).fill(EMPTY);
     this.mask = cap - 1;
     this.size = 0;
-    for (let i = 0; i < vals.length; i++) if (vals[i] !== EMPTY) this.set(keys[i]!, vals[i]!);
+    for (let i = 0; i < old.length; i += 2) if (old[i + 1] !== EMPTY) this.set(old[i]! >>> 0, old[i + 1]!);
   }
 }
 
