@@ -27,8 +27,10 @@ export interface AggregatorStatus {
   shard: number | null;
   openNodes: number;
   openNodeMinutes: number;
-  /** estimated bytes of open counters */
+  /** bytes of open counters in the accumulator's store */
   openBytes: number;
+  /** the upper bound of those bytes: open node-minutes × BYTES_PER_NODE_MINUTE (what the node cap is sized by) */
+  openBytesBound: number;
   /** minutes before this epoch minute are closed */
   closedBeforeMinute: number | null;
   maxEventMinute: number | null;
