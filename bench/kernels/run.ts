@@ -11,6 +11,9 @@ import { measurePeak } from "./peak.js";
 const MIN_MS = 400;
 const skipReference = process.argv.includes("--no-reference");
 const only = process.argv.find((a) => a.startsWith("--only="))?.slice(7);
+/** --variant=relaxed|simd and --threads=N restrict the cpu rows (and the peaks measured). */
+const onlyVariant = process.argv.find((a) => a.startsWith("--variant="))?.slice(10);
+const onlyThreads = process.argv.find((a) => a.startsWith("--threads="))?.slice(10);
 
 interface Timing {
   /** Best wall-clock ms of one call. */
@@ -35,8 +38,8 @@ function time(call: () => void, minMs: number, min = 3): Timing {
   return best;
 }
 
-const threadCounts = [...new Set([1, Math.min(2, availableParallelism())])];
-const variants: WasmVariant[] = ["relaxed", "simd"];
+const threadCounts = [...new Set([1, Math.min(2, availableParallelism())])].filter((t) => onlyThreads === undefined || String(t) === onlyThreads);
+const variants: WasmVariant[] = (["relaxed", "simd"] as const).filter((v) => onlyVariant === undefined || v === onlyVariant);
 const peaks = new Map<string, number>();
 const cpuPeaks = new Map<string, number>();
 console.log(`peak (WASM f32x4, ${availableParallelism()} CPUs available):`);

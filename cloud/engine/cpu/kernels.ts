@@ -16,7 +16,6 @@ export function createCpuKernels(arena: Arena, pool: Pool, main: WebAssembly.Exp
   const An = (a: F32 | null): number => (a === null ? 0 : arena.addr(a));
   const threads = pool.threads;
   const tmp = Array.from({ length: threads }, () => arena.alloc(4 * THREAD_SCRATCH_FLOATS));
-  const lnScratch: { C: number; at: number[] } = { C: 0, at: [] };
   let packAt = 0;
   let packBytes = 0;
   /** The shared packed-B block, reused by every matmul (grows, never shrinks). */
@@ -77,27 +76,9 @@ export function createCpuKernels(arena: Arena, pool: Pool, main: WebAssembly.Exp
       par("ln_fwd", BT, 1, 8 * BT * C, (s, e) => [s, e, A(out), A(mean), A(rstd), A(inp), A(weight), A(bias), C]);
     },
     layernormBackward(dinp, dweight, dbias, dout, inp, weight, mean, rstd, BT, C) {
-      const parts = ranges(BT, 14 * BT * C < PARALLEL_MIN_WORK ? 1 : threads, 1);
-      // thread 0 accumulates into dweight, dbias; the others into zeroed scratch rows, summed after
-      if (lnScratch.C < C || lnScratch.at.length < parts.length) {
-        lnScratch.C = C;
-        lnScratch.at = parts.map(() => arena.alloc(8 * C));
-      }
-      const mem = arena.memory.buffer;
-      const rows = parts.map((_, t) => {
-        if (t === 0) return { dw: A(dweight), db: A(dbias) };
-        const at = lnScratch.at[t] ?? 0;
-        new Float32Array(mem, at, 2 * C).fill(0);
-        return { dw: at, db: at + 4 * C };
-      });
-      pool.run("ln_bwd", parts.map(([s, e], t) => [s, e, A(dinp), rows[t]?.dw ?? 0, rows[t]?.db ?? 0, A(dout), A(inp), A(weight), A(mean), A(rstd), C]));
-      for (let t = 1; t < parts.length; t++) {
-        const s = new Float32Array(arena.memory.buffer, lnScratch.at[t] ?? 0, 2 * C);
-        for (let i = 0; i < C; i++) {
-          dweight[i]! += s[i]!;
-          dbias[i]! += s[C + i]!;
-        }
-      }
+      par("ln_bwd", BT, 1, 10 * BT * C, (s, e) => [s, e, A(dinp), A(dout), A(inp), A(weight), A(mean), A(rstd), C]);
+      // dweight, dbias: split by columns, every column summed over the rows in order on whichever thread
+      par("ln_bwd_wb", C, 4, 4 * BT * C, (s, e) => [s, e, A(dweight), A(dbias), A(dout), A(inp), A(mean), A(rstd), BT, C]);
     },
     geluForward(out, inp, N) {
       par("gelu_fwd", N, 4, 20 * N, (s, e) => [s, e, A(out), A(inp)]);

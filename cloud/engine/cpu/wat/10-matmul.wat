@@ -33,9 +33,44 @@
       (br $pl)))
   )
 
-  ;; dst[k][i] = A[(r+i)·ldar + (kb+k)·ldak] for k < kn, i < 4; 0 for rows ≥ rEnd.
+  ;; dst[k][i] = A[(r+i)·ldar + (kb+k)·ldak] for k < kn, i < 4; 0 for rows ≥ rEnd. Full strips go 4 floats at a
+  ;; time: a plain copy when ldar = 1 (Aᵀ stored, e.g. doutᵀ), a 4×4 transpose of four row loads when ldak = 1.
   (func $pack_a (param $dst i32) (param $A i32) (param $r i32) (param $rEnd i32) (param $kb i32) (param $kn i32) (param $ldar i32) (param $ldak i32)
-    (local $k i32) (local $i i32) (local $row i32)
+    (local $k i32) (local $i i32) (local $row i32) (local $src i32) (local $ld i32)
+    (local $a v128) (local $b v128) (local $c v128) (local $d v128) (local $t0 v128) (local $t1 v128) (local $t2 v128) (local $t3 v128)
+    (if (i32.le_s (i32.add (local.get $r) (i32.const 4)) (local.get $rEnd)) (then
+      (local.set $src (i32.add (local.get $A) (i32.shl (i32.add (i32.mul (local.get $r) (local.get $ldar)) (i32.mul (local.get $kb) (local.get $ldak))) (i32.const 2))))
+      (if (i32.eq (local.get $ldar) (i32.const 1)) (then
+        (local.set $ld (i32.shl (local.get $ldak) (i32.const 2)))
+        (block $cd (loop $cl
+          (br_if $cd (i32.ge_s (local.get $k) (local.get $kn)))
+          (v128.store (local.get $dst) (v128.load (local.get $src)))
+          (local.set $src (i32.add (local.get $src) (local.get $ld)))
+          (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+          (local.set $k (i32.add (local.get $k) (i32.const 1)))
+          (br $cl)))
+        (return)))
+      (if (i32.eq (local.get $ldak) (i32.const 1)) (then
+        (local.set $ld (i32.shl (local.get $ldar) (i32.const 2)))
+        (block $td (loop $tl
+          (br_if $td (i32.gt_s (i32.add (local.get $k) (i32.const 4)) (local.get $kn)))
+          (local.set $a (v128.load (local.get $src)))
+          (local.set $b (v128.load (i32.add (local.get $src) (local.get $ld))))
+          (local.set $c (v128.load (i32.add (local.get $src) (i32.shl (local.get $ld) (i32.const 1)))))
+          (local.set $d (v128.load (i32.add (local.get $src) (i32.mul (local.get $ld) (i32.const 3)))))
+          (local.set $t0 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $a) (local.get $b)))
+          (local.set $t1 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $a) (local.get $b)))
+          (local.set $t2 (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $c) (local.get $d)))
+          (local.set $t3 (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $c) (local.get $d)))
+          (v128.store (local.get $dst) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t0) (local.get $t2)))
+          (v128.store offset=16 (local.get $dst) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t0) (local.get $t2)))
+          (v128.store offset=32 (local.get $dst) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $t1) (local.get $t3)))
+          (v128.store offset=48 (local.get $dst) (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $t1) (local.get $t3)))
+          (local.set $src (i32.add (local.get $src) (i32.const 16)))
+          (local.set $dst (i32.add (local.get $dst) (i32.const 64)))
+          (local.set $k (i32.add (local.get $k) (i32.const 4)))
+          (br $tl)))))))
+    ;; the rest (k from where the fast paths stopped): one float at a time
     (block $kd (loop $kl
       (br_if $kd (i32.ge_s (local.get $k) (local.get $kn)))
       (local.set $i (i32.const 0))

@@ -1,4 +1,4 @@
-;; @module Layernorm forward/backward over rows r0..r1, f32x4 over channels with a scalar tail; the two-pass mean and variance.
+;; @module Layernorm forward/backward, f32x4 over channels with a scalar tail: rows r0..r1 for the forward (two-pass mean and variance) and dinp; columns c0..c1 for dweight, dbias (the same sums on any thread count).
 
   ;; Σ x[0..n) (4-wide partial sums + scalar tail).
   (func $rowsum (param $x i32) (param $n i32) (result f32)
@@ -66,8 +66,8 @@
       (br $rl)))
   )
 
-  ;; dinp (rows r0..r1) +=; dw, db += (the caller gives each thread its own dw, db and sums them).
-  (func (export "ln_bwd") (param $r0 i32) (param $r1 i32) (param $dinp i32) (param $dw i32) (param $db i32) (param $dout i32) (param $inp i32) (param $w i32) (param $mean i32) (param $rstd i32) (param $C i32)
+  ;; dinp (rows r0..r1) += (dw, db: ln_bwd_wb, split by columns so that every thread count sums in the same order).
+  (func (export "ln_bwd") (param $r0 i32) (param $r1 i32) (param $dinp i32) (param $dout i32) (param $inp i32) (param $w i32) (param $mean i32) (param $rstd i32) (param $C i32)
     (local $r i32) (local $x i32) (local $g i32) (local $dx i32) (local $i i32) (local $o i32)
     (local $m f32) (local $s f32) (local $a f32) (local $bb f32) (local $norm f32) (local $dn f32) (local $d f32)
     (local $mv v128) (local $sv v128) (local $av v128) (local $bv v128) (local $nv v128) (local $dnv v128) (local $dd v128) (local $sa v128) (local $sb v128)
@@ -115,8 +115,6 @@
         (local.set $o (i32.shl (local.get $i) (i32.const 2)))
         (local.set $nv (f32x4.mul (f32x4.sub (v128.load (i32.add (local.get $x) (local.get $o))) (local.get $mv)) (local.get $sv)))
         (local.set $dd (v128.load (i32.add (local.get $g) (local.get $o))))
-        (v128.store (i32.add (local.get $db) (local.get $o)) (f32x4.add (v128.load (i32.add (local.get $db) (local.get $o))) (local.get $dd)))
-        (v128.store (i32.add (local.get $dw) (local.get $o)) (f32x4.relaxed_madd (local.get $nv) (local.get $dd) (v128.load (i32.add (local.get $dw) (local.get $o)))))
         (local.set $dnv (f32x4.mul (v128.load (i32.add (local.get $w) (local.get $o))) (local.get $dd)))
         (v128.store (i32.add (local.get $dx) (local.get $o))
           (f32x4.add (v128.load (i32.add (local.get $dx) (local.get $o)))
@@ -128,14 +126,48 @@
         (local.set $o (i32.shl (local.get $i) (i32.const 2)))
         (local.set $norm (f32.mul (f32.sub (f32.load (i32.add (local.get $x) (local.get $o))) (local.get $m)) (local.get $s)))
         (local.set $d (f32.load (i32.add (local.get $g) (local.get $o))))
-        (f32.store (i32.add (local.get $db) (local.get $o)) (f32.add (f32.load (i32.add (local.get $db) (local.get $o))) (local.get $d)))
-        (f32.store (i32.add (local.get $dw) (local.get $o)) (f32.add (f32.load (i32.add (local.get $dw) (local.get $o))) (f32.mul (local.get $norm) (local.get $d))))
         (local.set $dn (f32.mul (f32.load (i32.add (local.get $w) (local.get $o))) (local.get $d)))
         (f32.store (i32.add (local.get $dx) (local.get $o))
           (f32.add (f32.load (i32.add (local.get $dx) (local.get $o)))
             (f32.mul (f32.sub (f32.sub (local.get $dn) (local.get $a)) (f32.mul (local.get $norm) (local.get $bb))) (local.get $s))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $f)))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $rl)))
+  )
+
+  ;; Columns c0..c1 of dw, db += Σ over rows 0..rows of norm·dout, dout (rows outer, in order: the same sums
+  ;; on any number of threads; the column slice stays in L1).
+  (func (export "ln_bwd_wb") (param $c0 i32) (param $c1 i32) (param $dw i32) (param $db i32) (param $dout i32) (param $inp i32) (param $mean i32) (param $rstd i32) (param $rows i32) (param $C i32)
+    (local $r i32) (local $c i32) (local $o i32) (local $x i32) (local $g i32) (local $m f32) (local $s f32) (local $d f32) (local $mv v128) (local $sv v128) (local $dd v128)
+    (block $rd (loop $rl
+      (br_if $rd (i32.ge_s (local.get $r) (local.get $rows)))
+      (local.set $x (i32.add (local.get $inp) (i32.shl (i32.mul (local.get $r) (local.get $C)) (i32.const 2))))
+      (local.set $g (i32.add (local.get $dout) (i32.shl (i32.mul (local.get $r) (local.get $C)) (i32.const 2))))
+      (local.set $m (f32.load (i32.add (local.get $mean) (i32.shl (local.get $r) (i32.const 2)))))
+      (local.set $s (f32.load (i32.add (local.get $rstd) (i32.shl (local.get $r) (i32.const 2)))))
+      (local.set $mv (f32x4.splat (local.get $m)))
+      (local.set $sv (f32x4.splat (local.get $s)))
+      (local.set $c (local.get $c0))
+      (block $d4 (loop $l4
+        (br_if $d4 (i32.gt_s (i32.add (local.get $c) (i32.const 4)) (local.get $c1)))
+        (local.set $o (i32.shl (local.get $c) (i32.const 2)))
+        (local.set $dd (v128.load (i32.add (local.get $g) (local.get $o))))
+        (v128.store (i32.add (local.get $db) (local.get $o)) (f32x4.add (v128.load (i32.add (local.get $db) (local.get $o))) (local.get $dd)))
+        (v128.store (i32.add (local.get $dw) (local.get $o)) (f32x4.relaxed_madd
+          (f32x4.mul (f32x4.sub (v128.load (i32.add (local.get $x) (local.get $o))) (local.get $mv)) (local.get $sv)) (local.get $dd)
+          (v128.load (i32.add (local.get $dw) (local.get $o)))))
+        (local.set $c (i32.add (local.get $c) (i32.const 4)))
+        (br $l4)))
+      (block $d (loop $l
+        (br_if $d (i32.ge_s (local.get $c) (local.get $c1)))
+        (local.set $o (i32.shl (local.get $c) (i32.const 2)))
+        (local.set $d (f32.load (i32.add (local.get $g) (local.get $o))))
+        (f32.store (i32.add (local.get $db) (local.get $o)) (f32.add (f32.load (i32.add (local.get $db) (local.get $o))) (local.get $d)))
+        (f32.store (i32.add (local.get $dw) (local.get $o)) (f32.add (f32.load (i32.add (local.get $dw) (local.get $o)))
+          (f32.mul (f32.mul (f32.sub (f32.load (i32.add (local.get $x) (local.get $o))) (local.get $m)) (local.get $s)) (local.get $d))))
+        (local.set $c (i32.add (local.get $c) (i32.const 1)))
+        (br $l)))
       (local.set $r (i32.add (local.get $r) (i32.const 1)))
       (br $rl)))
   )
