@@ -28,6 +28,8 @@ Options:
   --split A,B,C        train,val,test fractions by time (default ${DEFAULT_FRACTIONS.join(",")})
   --labels FILE        attack labels JSON (the simulator's FILE.labels.json) for EarlyDetect
   --seed N             seed of the non-attack window draw (default 0)
+  --step N             with --archives: minutes per native step of the data (e.g. 10 for CESNET);
+                       windows, strides and splits then count steps (default 1)
   --utc-offset MIN     with --archives: the tenant's offset from UTC in minutes for the time
                        features (default 0; a scenario's own offset is used with --scenario)
   --minutes N          with --scenario: override its duration
@@ -44,6 +46,7 @@ const OPTIONS = {
   labels: { type: "string" },
   seed: { type: "string" },
   "utc-offset": { type: "string" },
+  step: { type: "string" },
   minutes: { type: "string" },
   days: { type: "string" },
   help: { type: "boolean", short: "h" },
@@ -59,6 +62,8 @@ export interface BuildArgs {
   readonly labels?: string;
   readonly seed: number;
   readonly minutes?: number;
+  /** minutes per native step of the archives' rows (with --archives; default 1) */
+  readonly stepMinutes?: number;
   /** minutes east of UTC (with --archives; default 0) */
   readonly utcOffsetMinutes?: number;
 }
@@ -84,6 +89,7 @@ export function buildArgs(argv: string[]): BuildArgs | "help" {
       throw new UsageError((err as Error).message);
     }
   }
+  if (values.scenario !== undefined && values.step !== undefined) throw new UsageError("--step is for --archives (a scenario has 1-minute steps)");
   if (values.scenario !== undefined && values["utc-offset"] !== undefined) throw new UsageError("--utc-offset is for --archives (a scenario sets its own)");
   let utcOffsetMinutes = 0;
   if (values["utc-offset"] !== undefined) {
@@ -102,6 +108,7 @@ export function buildArgs(argv: string[]): BuildArgs | "help" {
     seed: values.seed !== undefined ? int("--seed", values.seed, 0) : 0,
     ...(minutes !== undefined ? { minutes } : {}),
     utcOffsetMinutes,
+    ...(values.step !== undefined ? { stepMinutes: int("--step", values.step, 1) } : {}),
   };
 }
 
@@ -130,7 +137,7 @@ export function runBuild(args: BuildArgs): BuildRun {
   } else {
     const read = readArchiveDir(args.archives!);
     source = { kind: "archives", dir: args.archives, files: read.files, labels: args.labels ?? null };
-    data = gatherSeries(read.rows);
+    data = gatherSeries(read.rows, undefined, args.stepMinutes !== undefined ? { stepMinutes: args.stepMinutes } : {});
   }
   const build = buildDataset(data, {
     window: args.window,

@@ -20,6 +20,8 @@ export interface Batch {
   readonly startMinute: Int32Array;
   /** (B): manifest index of each window's node (before the unseen-node mapping) */
   readonly dataNode: Int32Array;
+  /** (B, T+1, NF) 1 = unavailable, when the windows carry masks (evaluation batches only) */
+  readonly unavailable?: Uint8Array;
 }
 
 /** An empty batch of B windows of T tokens. */
@@ -36,11 +38,11 @@ export function allocBatch(B: number, T: number): Batch {
   };
 }
 
-/** Writes the time indices of minutes start .. start+T−1 into row b of `time`. */
-export function fillTime(time: Int32Array, b: number, T: number, startMinute: number, utcOffsetMinutes: number): void {
+/** Writes the time indices of minutes start, start + step, … (T tokens) into row b of `time`. */
+export function fillTime(time: Int32Array, b: number, T: number, startMinute: number, utcOffsetMinutes: number, stepMinutes = 1): void {
   let at = b * T * NTIME;
   for (let t = 0; t < T; t++) {
-    const idx = timeIndices(startMinute + t, utcOffsetMinutes);
+    const idx = timeIndices(startMinute + t * stepMinutes, utcOffsetMinutes);
     time[at++] = idx[0];
     time[at++] = idx[1];
     time[at++] = idx[2];

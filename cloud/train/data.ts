@@ -22,8 +22,10 @@ export interface TrainNode {
 export interface TrainData {
   /** where it came from (a dataset directory, or "archives:DIR") */
   readonly source: string;
-  /** minutes per window */
+  /** steps per window */
   readonly window: number;
+  /** minutes per step (manifest window.stepMinutes; absent = 1, the minute grid) */
+  readonly stepMinutes?: number;
   readonly nodes: readonly TrainNode[];
   /** distinct customers, in order of first appearance among the nodes: the rows of `wCustomer` */
   readonly customers: readonly string[];
@@ -75,7 +77,7 @@ function fail(code: ConstructorParameters<typeof DataError>[0], message: string)
  * length), exact size (a truncated file is named as such), the manifest's window count, node
  * indices and bin range. Masks, if any, are dropped (an unavailable feature's bin is 0).
  */
-export function readWindowFile(path: string, window: number, expectedCount: number, nodeCount: number): WindowRecord[] {
+export function readWindowFile(path: string, window: number, expectedCount: number, nodeCount: number, keepMasks = false): WindowRecord[] {
   if (!existsSync(path)) fail("missing", `${path}: no such window file`);
   const bytes = new Uint8Array(readFileSync(path));
   if (bytes.length < WINDOWS_HEADER_BYTES) fail("truncated", `${path} is truncated: ${bytes.length} bytes, shorter than the ${WINDOWS_HEADER_BYTES}-byte header`);
@@ -95,7 +97,7 @@ export function readWindowFile(path: string, window: number, expectedCount: numb
   if (bytes.length < expectedBytes) fail("truncated", `${path} is truncated: ${bytes.length} bytes, ${count} windows of ${T} minutes need ${expectedBytes}`);
   if (bytes.length > expectedBytes) fail("bad-windows", `${path}: ${bytes.length - expectedBytes} bytes after the last window`);
   if (count !== expectedCount) fail("bad-windows", `${path}: ${count} windows, the manifest says ${expectedCount}`);
-  const windows = decodeWindows(bytes).windows.map((w) => ({ node: w.node, startMinute: w.startMinute, bins: w.bins }));
+  const windows = decodeWindows(bytes).windows.map((w) => (keepMasks && w.unavailable !== undefined ? w : { node: w.node, startMinute: w.startMinute, bins: w.bins }));
   checkWindows(path, windows, nodeCount);
   return windows;
 }
@@ -116,7 +118,7 @@ interface ManifestSplit {
   file: string;
 }
 
-function readManifest(dir: string): { window: number; nodes: ManifestNode[]; splits: ManifestSplit[]; utcOffsetMinutes: number } {
+function readManifest(dir: string): { window: number; stepMinutes: number; nodes: ManifestNode[]; splits: ManifestSplit[]; utcOffsetMinutes: number } {
   const path = join(dir, "manifest.json");
   if (!existsSync(dir) || !statSync(dir).isDirectory()) fail("missing", `${dir}: no such dataset directory`);
   if (!existsSync(path)) fail("missing", `${path}: no manifest; build a dataset with \`netflowgen data build\` (or pass --archives DIR)`);
@@ -136,7 +138,9 @@ function readManifest(dir: string): { window: number; nodes: ManifestNode[]; spl
   if (!Array.isArray(m.nodes) || !Array.isArray(m.splits)) fail("bad-manifest", `${path}: nodes and splits must be arrays`);
   const offset = (m.timeZone as { utcOffsetMinutes?: unknown } | undefined)?.utcOffsetMinutes ?? 0; // manifests before timeZone: UTC
   if (typeof offset !== "number" || !Number.isInteger(offset) || Math.abs(offset) > 900) fail("bad-manifest", `${path}: timeZone.utcOffsetMinutes ${JSON.stringify(offset)} is not an integer number of minutes`);
-  return { window, nodes: m.nodes as ManifestNode[], splits: m.splits as ManifestSplit[], utcOffsetMinutes: offset };
+  const step = (m.window as { stepMinutes?: unknown }).stepMinutes ?? 1;
+  if (typeof step !== "number" || !Number.isInteger(step) || step < 1) fail("bad-manifest", `${path}: window.stepMinutes ${JSON.stringify(step)} is not a positive integer`);
+  return { window, stepMinutes: step, nodes: m.nodes as ManifestNode[], splits: m.splits as ManifestSplit[], utcOffsetMinutes: offset };
 }
 
 /** Loads and validates a dataset directory; every check runs here, before any model exists. */
@@ -152,7 +156,25 @@ export function loadDatasetDir(dir: string): TrainData {
   const train = split("train");
   const val = split("val");
   const ranges = Object.fromEntries(m.splits.map((s) => [s.name, { startMinute: s.startMinute, endMinute: s.endMinute }]));
-  return { source: dir, window: m.window, nodes, customers, train, val, ranges, utcOffsetMinutes: m.utcOffsetMinutes };
+  return { source: dir, window: m.window, ...(m.stepMinutes !== 1 ? { stepMinutes: m.stepMinutes } : {}), nodes, customers, train, val, ranges, utcOffsetMinutes: m.utcOffsetMinutes };
+}
+
+/**
+ * One split's windows of a dataset directory (checked like loadDatasetDir's), with their
+ * unavailable masks when the file has them, and the dataset's node tables: what an
+ * evaluation-only run over a chosen split reads (eval-split.ts).
+ */
+export function loadSplit(dir: string, name: string): { data: TrainData; windows: WindowRecord[] } {
+  const m = readManifest(dir);
+  const { nodes, customers } = nodeTables(m.nodes);
+  const s = m.splits.find((x) => x.name === name);
+  if (s === undefined) fail("bad-manifest", `${join(dir, "manifest.json")}: no ${name} split`);
+  if (s.windows === 0) fail("empty-split", `${dir}: the ${name} split has no windows`);
+  const windows = readWindowFile(join(dir, s.file), m.window, s.windows, nodes.length, true);
+  const train = readWindowFile(join(dir, m.splits.find((x) => x.name === "train")?.file ?? "train.windows.bin"), m.window, m.splits.find((x) => x.name === "train")?.windows ?? 0, nodes.length);
+  const ranges = Object.fromEntries(m.splits.map((x) => [x.name, { startMinute: x.startMinute, endMinute: x.endMinute }]));
+  const data: TrainData = { source: dir, window: m.window, ...(m.stepMinutes !== 1 ? { stepMinutes: m.stepMinutes } : {}), nodes, customers, train, val: [], ranges, utcOffsetMinutes: m.utcOffsetMinutes };
+  return { data, windows };
 }
 
 /** Rejects an empty train or val split (also for data built in memory). */

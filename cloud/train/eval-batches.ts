@@ -25,7 +25,7 @@ interface Chunk {
  * sharing one minute (the last target of one is the first input of the next). Chunks of equal T
  * are batched together in window order, at most `batch` per batch.
  */
-export function* evalBatches(windows: readonly WindowRecord[], nodes: readonly TrainNode[], W: number, maxT: number, batch: number, utcOffsetMinutes = 0): Generator<Batch> {
+export function* evalBatches(windows: readonly WindowRecord[], nodes: readonly TrainNode[], W: number, maxT: number, batch: number, utcOffsetMinutes = 0, stepMinutes = 1): Generator<Batch> {
   const L = Math.min(maxT, W - 1);
   const groups = new Map<number, Chunk[]>();
   for (const w of windows) {
@@ -39,15 +39,18 @@ export function* evalBatches(windows: readonly WindowRecord[], nodes: readonly T
   for (const [T, chunks] of groups) {
     for (let i = 0; i < chunks.length; i += batch) {
       const part = chunks.slice(i, i + batch);
-      const out = allocBatch(part.length, T);
+      const masked = part.some((c) => c.window.unavailable !== undefined);
+      const out = masked ? { ...allocBatch(part.length, T), unavailable: new Uint8Array(part.length * (T + 1) * FEATURE_COUNT) } : allocBatch(part.length, T);
       const span = (T + 1) * FEATURE_COUNT;
       part.forEach((c, b) => {
         out.bins.set(c.window.bins.subarray(c.offset * FEATURE_COUNT, c.offset * FEATURE_COUNT + span), b * span);
-        fillTime(out.time, b, T, c.window.startMinute + c.offset, utcOffsetMinutes);
+        const mask = c.window.unavailable;
+        if (out.unavailable !== undefined && mask !== undefined) out.unavailable.set(mask.subarray(c.offset * FEATURE_COUNT, c.offset * FEATURE_COUNT + span), b * span);
+        fillTime(out.time, b, T, c.window.startMinute + c.offset * stepMinutes, utcOffsetMinutes, stepMinutes);
         const node = nodes[c.window.node]!;
         out.node[b] = node.embedNode;
         out.customer[b] = node.embedCustomer;
-        out.startMinute[b] = c.window.startMinute + c.offset;
+        out.startMinute[b] = c.window.startMinute + c.offset * stepMinutes;
         out.dataNode[b] = c.window.node;
       });
       yield out;

@@ -93,7 +93,7 @@ export function makePlan(o: PlanOptions): Plan {
       throw new DataError("bad-manifest", `the checkpoint's model has ${config.nodes} nodes and ${config.customers} customers, the data ${sizes.nodes} and ${sizes.customers}: not the dataset it was trained on`);
   } else config = resolveModelConfig(o.config, sizes, o.dropout);
   const notes: string[] = [];
-  const segments = segmentsOf(data.train, data.window);
+  const segments = segmentsOf(data.train, data.window, data.stepMinutes ?? 1);
   const { minT, maxT } = windowLengths(o, config, longestSegment(segments), notes);
   const trainTargets = targetCount(segments);
   const stepsPerEpoch = o.epochSteps ?? Math.max(1, Math.round(trainTargets / (o.batch * ((minT + maxT) / 2))));

@@ -110,7 +110,7 @@ export async function pretrain(o: PretrainOptions, deps: PretrainDeps): Promise<
   const backend = await openBackend(o.backend, o.threads !== undefined ? { threads: o.threads } : {});
   let model: TrainModel | undefined;
   try {
-    const sampler = new BatchSampler(plan.segments, plan.data.nodes, { batch: o.batch, minT: plan.minT, maxT: plan.maxT, utcOffsetMinutes: plan.data.utcOffsetMinutes }, samplerSeed(o.seed));
+    const sampler = new BatchSampler(plan.segments, plan.data.nodes, { batch: o.batch, minT: plan.minT, maxT: plan.maxT, utcOffsetMinutes: plan.data.utcOffsetMinutes, stepMinutes: plan.data.stepMinutes ?? 1 }, samplerSeed(o.seed));
     let position: TrainPosition = { step: 0, epoch: 0, adamT: 0, rngState: sampler.state, tokensSeen: 0 };
     let log: TrainLog | undefined;
     if (o.resume !== undefined) {
@@ -142,7 +142,7 @@ export async function pretrain(o: PretrainOptions, deps: PretrainDeps): Promise<
     let epochSteps = 0;
     const evaluate = async (step: number, partial: boolean): Promise<void> => {
       const t0 = performance.now();
-      const val = await evaluateModel(model!, evalBatches(plan.evalWindows, plan.data.nodes, plan.data.window, plan.evalT, evalBatch, plan.data.utcOffsetMinutes));
+      const val = await evaluateModel(model!, evalBatches(plan.evalWindows, plan.data.nodes, plan.data.window, plan.evalT, evalBatch, plan.data.utcOffsetMinutes, plan.data.stepMinutes ?? 1));
       const evalS = (performance.now() - t0) / 1000;
       const epoch = Math.ceil(step / plan.stepsPerEpoch);
       const best = val.loss < bestLoss;

@@ -11,6 +11,8 @@ export interface SamplerOptions {
   readonly maxT: number;
   /** calendar of the time features (default 0: UTC, PAPER-NOTES §3) */
   readonly utcOffsetMinutes?: number;
+  /** minutes per step of the segments (default 1) */
+  readonly stepMinutes?: number;
 }
 
 /**
@@ -72,8 +74,9 @@ export class BatchSampler {
       const seg = this.segments[lo]!;
       const offset = r - prefix[lo]!;
       out.bins.set(seg.bins.subarray(offset * FEATURE_COUNT, offset * FEATURE_COUNT + span), b * span);
-      const start = seg.startMinute + offset;
-      fillTime(out.time, b, T, start, this.options.utcOffsetMinutes ?? 0);
+      const step = this.options.stepMinutes ?? 1;
+      const start = seg.startMinute + offset * step;
+      fillTime(out.time, b, T, start, this.options.utcOffsetMinutes ?? 0, step);
       const node = this.nodes[seg.node]!;
       out.node[b] = node.embedNode;
       out.customer[b] = node.embedCustomer;

@@ -6,6 +6,7 @@ import type { WindowRecord } from "../data/dataset/windows-file.js";
 export interface Segment {
   readonly node: number;
   readonly startMinute: number;
+  /** steps (minutes, or native steps of `stepMinutes`) */
   readonly length: number;
   readonly bins: Uint8Array;
 }
@@ -16,7 +17,8 @@ export interface Segment {
  * bins are per minute, so the overlapping minutes are the same bytes). A gap starts a new segment.
  * Segments are ordered by node, then start minute.
  */
-export function segmentsOf(windows: readonly WindowRecord[], W: number): Segment[] {
+export function segmentsOf(windows: readonly WindowRecord[], W: number, stepMinutes = 1): Segment[] {
+  const S = stepMinutes;
   const byNode = new Map<number, WindowRecord[]>();
   for (const w of windows) {
     let list = byNode.get(w.node);
@@ -37,21 +39,23 @@ export function segmentsOf(windows: readonly WindowRecord[], W: number): Segment
         bins.set(p, at);
         at += p.length;
       }
-      out.push({ node, startMinute: start, length: end - start, bins });
+      out.push({ node, startMinute: start, length: (end - start) / S, bins });
       parts = [];
     };
     for (const w of list) {
-      if (parts.length > 0 && w.startMinute <= end) {
-        const skip = end - w.startMinute;
+      // native steps: a window joins the run only on the run's step grid (a longer step, e.g. a
+      // collection gap, starts a new segment)
+      if (parts.length > 0 && w.startMinute <= end && (end - w.startMinute) % S === 0) {
+        const skip = (end - w.startMinute) / S;
         if (skip < W) {
           parts.push(w.bins.subarray(skip * FEATURE_COUNT, W * FEATURE_COUNT));
-          end = w.startMinute + W;
+          end = w.startMinute + W * S;
         }
         continue;
       }
       flush();
       start = w.startMinute;
-      end = start + W;
+      end = start + W * S;
       parts.push(w.bins);
     }
     flush();

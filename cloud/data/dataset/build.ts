@@ -9,7 +9,7 @@ import { BIN_COUNT, FEATURE_COUNT, FEATURE_SCHEMA_HASH, FEATURE_SCHEMA_HASH_HEX 
 import { encodeCutoffTable } from "../../../shared/wire/cutoffs.js";
 import { DEFAULT_CLIP_SIGMA, DEFAULT_H_SIGMA, DEFAULT_K_SIGMA, DEFAULT_MIN_SIGMA } from "../cusum.js";
 import { buildEarlyDetect, EARLY_DEFAULTS, type AttackLabelInput, type EarlyExample, type EarlyResult } from "./early.js";
-import { presentIn, sliceCounters, type GatheredSeries, type NodeSeries } from "./series.js";
+import { minuteAt, presentIn, seriesSteps, sliceCounters, type GatheredSeries, type NodeSeries } from "./series.js";
 import { DEFAULT_FRACTIONS, SPLITS, splitRanges, windowStarts, type SplitName, type SplitRange } from "./split.js";
 import { encodeWindows, type WindowRecord } from "./windows-file.js";
 
@@ -100,11 +100,13 @@ export function buildDataset(data: GatheredSeries, options: BuildOptions = {}): 
   const stride = options.stride ?? W;
   const fractions = options.fractions ?? DEFAULT_FRACTIONS;
   const seed = options.seed ?? 0;
-  const ranges = splitRanges(data.startMinute, data.endMinute, fractions);
-  const train = ranges[0]!;
-  const S0 = data.startMinute;
-  const tr0 = train.startMinute - S0;
-  const tr1 = train.endMinute - S0;
+  // all index arithmetic is in series steps (minutes, or native steps with data.axis); ranges and
+  // window starts are turned into epoch minutes only for the output
+  const steps = splitRanges(0, seriesSteps(data), fractions);
+  const ranges = steps.map((r): SplitRange => ({ name: r.name, startMinute: minuteAt(data, r.startMinute), endMinute: minuteAt(data, r.endMinute) }));
+  if (data.axis !== undefined && options.labels !== undefined) throw new RangeError("EarlyDetect examples need a minute series: build native-step data without --labels");
+  const tr0 = steps[0]!.startMinute;
+  const tr1 = steps[0]!.endMinute;
   const trainSeries = data.nodes.filter((s) => presentIn(s, tr0, tr1));
   if (trainSeries.length === 0) throw new RangeError("no node has rows in the train range");
   const cutoffList = trainSeries.map((s) => fitTrainCutoffs(s, tr0, tr1));
@@ -116,23 +118,23 @@ export function buildDataset(data: GatheredSeries, options: BuildOptions = {}): 
   if (unseenNodes.length > 0) {
     const index = buildUnseenNodeIndex(trainSeries.map((s) => ({ node: s.node, series: sliceCounters(s, tr0, tr1) })));
     for (const s of unseenNodes) {
-      const first = ranges.find((r) => presentIn(s, r.startMinute - S0, r.endMinute - S0))!;
-      const near = nearestTrainingNode(index, sliceCounters(s, first.startMinute - S0, first.endMinute - S0));
+      const first = steps.find((r) => presentIn(s, r.startMinute, r.endMinute))!;
+      const near = nearestTrainingNode(index, sliceCounters(s, first.startMinute, first.endMinute));
       unseen.push({ node: s.node, mappedTo: near.node, distance: near.distance, signatureSplit: first.name });
       byNode.set(s.node, byNode.get(near.node)!);
     }
   }
   const masked = data.nodes.some((s) => s.unavailable !== undefined);
   const nodeIndex = new Map(data.nodes.map((s, i) => [s.node, i]));
-  const splits: SplitWindows[] = ranges.map((range) => {
+  const splits: SplitWindows[] = steps.map((stepRange, i) => {
+    const range = ranges[i]!;
     const windows: WindowRecord[] = [];
     const withWindows = new Set<string>();
     for (const s of data.nodes) {
       const c = byNode.get(s.node)!;
-      for (const start of windowStarts(range, W, stride)) {
-        const rel = start - S0;
+      for (const rel of windowStarts(stepRange, W, stride)) {
         if (!presentIn(s, rel, rel + W)) continue; // not a node yet (or no more): no window
-        windows.push(binWindow(s, c, rel, W, nodeIndex.get(s.node)!, start, masked));
+        windows.push(binWindow(s, c, rel, W, nodeIndex.get(s.node)!, minuteAt(data, rel), masked));
         withWindows.add(s.node);
       }
     }
@@ -145,7 +147,7 @@ export function buildDataset(data: GatheredSeries, options: BuildOptions = {}): 
     const series = new Map(data.nodes.map((s) => [s.node, s]));
     for (const e of early.examples) {
       const s = series.get(e.node)!;
-      earlyWindows[e.split].push(binWindow(s, byNode.get(e.node)!, e.startMinute - S0, W, nodeIndex.get(e.node)!, e.startMinute, masked));
+      earlyWindows[e.split].push(binWindow(s, byNode.get(e.node)!, e.startMinute - data.startMinute, W, nodeIndex.get(e.node)!, e.startMinute, masked));
     }
   }
   return {
@@ -192,8 +194,9 @@ export function datasetManifest(b: DatasetBuild) {
     binCount: BIN_COUNT,
     source: b.source,
     seeds: { dataset: b.seed, ...(typeof b.source.seed === "number" ? { scenario: b.source.seed } : {}) },
-    timeRange: { startMinute: b.data.startMinute, endMinute: b.data.endMinute, startUtc: iso(b.data.startMinute), endUtc: iso(b.data.endMinute), minutes: b.data.endMinute - b.data.startMinute, rows: b.data.rows },
-    window: { length: b.window, stride: b.stride },
+    timeRange: { startMinute: b.data.startMinute, endMinute: b.data.endMinute, startUtc: iso(b.data.startMinute), endUtc: iso(b.data.endMinute), minutes: b.data.endMinute - b.data.startMinute, ...(b.data.axis !== undefined ? { steps: seriesSteps(b.data) } : {}), rows: b.data.rows },
+    // native-step data only: minutes per series step (windows and strides count steps); absent = 1
+    window: { length: b.window, stride: b.stride, ...(b.data.axis !== undefined ? { stepMinutes: b.data.stepMinutes } : {}) },
     timeZone: { utcOffsetMinutes: b.utcOffsetMinutes },
     fractions: b.fractions,
     splits: b.splits.map((s) => ({
