@@ -1,5 +1,5 @@
-/** @module Measures the webgpu matmul (forward, and backward as two matmuls + bias reduction) in GFLOP/s: `npx tsx cloud/engine/webgpu/bench-matmul.ts [BT C OC [reps]]`. */
-import { create } from "./index.js";
+/** @module Measures the webgpu matmul (forward, and backward as two matmuls + bias reduction) in GFLOP/s: `npx tsx bench/kernels/webgpu-matmul.ts [BT C OC [reps]]`. */
+import { create } from "../../cloud/engine/webgpu/index.js";
 
 const [BT, C, OC, reps] = (process.argv.length >= 5 ? process.argv.slice(2) : ["1024", "128", "512", "5"]).map(Number) as [number, number, number, number?];
 const n = reps ?? 5;
