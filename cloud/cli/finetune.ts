@@ -44,6 +44,8 @@ Options:
   --label-split S     val | train (default val)
   --seed N            label draw, head init and batch order (default ${D.seed})
   --backend B         ${BACKEND_NAMES.join(" | ")} (default ${D.backend}): runs the backbone
+  --head-backend B    where the heads' MLPs train and run: ${BACKEND_NAMES.join(" | ")} | js (default ${D.headBackend};
+                      js = the plain-JS reference path; the --backend instance is reused when the same)
   --threads N         worker threads of the cpu backend
   --cache DIR         hidden-state cache (default DATA/.hidden-cache)
   --epochs N          head epochs (default ${D.head.epochs}); from scratch: --scratch-epochs (default ${D.scratch.epochs})
@@ -71,6 +73,7 @@ const OPTIONS = {
   "label-split": { type: "string" },
   seed: { type: "string" },
   backend: { type: "string" },
+  "head-backend": { type: "string" },
   threads: { type: "string" },
   cache: { type: "string" },
   epochs: { type: "string" },
@@ -122,6 +125,8 @@ export function finetuneArgs(argv: string[]): FinetuneOptions | "help" {
   if (v.checkpoint && v.config) throw new UsageError("--config is for runs without --checkpoint (the checkpoint has its config)");
   const backend = v.backend ?? D.backend;
   if (!(BACKEND_NAMES as readonly string[]).includes(backend)) throw new UsageError(`--backend ${JSON.stringify(backend)}: expected one of ${BACKEND_NAMES.join(", ")}`);
+  const headBackend = v["head-backend"] ?? D.headBackend;
+  if (!([...BACKEND_NAMES, "js"] as readonly string[]).includes(headBackend)) throw new UsageError(`--head-backend ${JSON.stringify(headBackend)}: expected one of ${BACKEND_NAMES.join(", ")}, js`);
   const labelSplit = v["label-split"] ?? "val";
   if (labelSplit !== "val" && labelSplit !== "train") throw new UsageError(`--label-split ${JSON.stringify(labelSplit)}: expected val or train`);
   const threads = v.threads === undefined ? undefined : int("threads", v.threads, 1, 1);
@@ -135,6 +140,7 @@ export function finetuneArgs(argv: string[]): FinetuneOptions | "help" {
     labelSplit,
     seed: int("seed", v.seed, 0, D.seed),
     backend,
+    headBackend,
     ...(threads !== undefined ? { threads } : {}),
     ...(v.cache ? { cacheDir: v.cache } : {}),
     head: { epochs: int("epochs", v.epochs, 1, D.head.epochs), lr: num("lr", v.lr, (x) => x > 0, "> 0", D.head.lr), batch: int("batch", v.batch, 1, D.head.batch), hiddenUnits },

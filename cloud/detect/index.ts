@@ -1,8 +1,12 @@
 /** @module Fine-tuning and evaluation for early DDoS detection (docs/detection.md): survival heads, metrics, the operating point, and the static-threshold baseline. */
 export { classifyMinute, predictType, trainClassifier, type TypeClassifier, typeConfusion } from "./head/classifier.js";
-export { headBackward, headConfig, headForward, headLoss } from "./head/head.js";
+export { trainClassifierOn } from "./head/engine-classifier.js";
+export { EngineHead, headSurvivalOn, meanHeadLossOn, trainHeadOn } from "./head/engine-head.js";
+export { EngineMlp, engineMlp } from "./head/engine-mlp.js";
+export { hazardBackward, hazardForward, headBackward, headConfig, headForward, headLoss } from "./head/head.js";
 export type { HiddenStates } from "./head/hidden.js";
-export { headExamples, headTypes, type MultiTaskData, type MultiTaskHeads, trainMultiTask } from "./head/multitask.js";
+export { headExamples, headTypes, type MultiTaskData, type MultiTaskHeads, trainMultiTask, trainMultiTaskOn } from "./head/multitask.js";
+export { headStepper, type HeadStepper } from "./head/stepper.js";
 export { safeLoss, safeGrad } from "./head/safe.js";
 export { headSurvival, meanHeadLoss, type SurvivalHead, type TrainedHead, trainHead } from "./head/train.js";
 export { evalExample, parseEarlyDetect, prepareRecords, splitRecords, type EarlyRecord } from "./early-json.js";

@@ -4,8 +4,10 @@ import { join } from "node:path";
 import type { HiddenStates } from "../detect/head/hidden.js";
 import { gatherExamples } from "../detect/head/hidden.js";
 import { typeConfusion } from "../detect/head/classifier.js";
-import { headTypes, trainMultiTask } from "../detect/head/multitask.js";
+import { headSurvivalOn, trainHeadOn } from "../detect/head/engine-head.js";
+import { headTypes, trainMultiTask, trainMultiTaskOn } from "../detect/head/multitask.js";
 import { headSurvival, type SurvivalHead, trainHead } from "../detect/head/train.js";
+import type { Backend, TensorTypes } from "../engine/kernels.js";
 import { evalExample, type EarlyRecord } from "../detect/early-json.js";
 import { evaluateMultiTask, type HeadCurves } from "../detect/evaluate.js";
 import { outcome, prepareExample, type PreparedExample } from "../detect/metrics.js";
@@ -44,6 +46,8 @@ export interface FinetuneOptions {
   readonly labelSplit: "val" | "train";
   readonly seed: number;
   readonly backend: string;
+  /** where the heads' MLPs run: an engine backend name (default cpu; the run's backend is reused when it is the same) or "js" (the plain-JS reference path of cloud/detect/head) */
+  readonly headBackend?: string;
   readonly threads?: number;
   readonly out: string;
   /** hidden-state cache directory (default DATA/.hidden-cache) */
@@ -72,6 +76,7 @@ export const FINETUNE_DEFAULTS = {
   labelSplit: "val",
   seed: 0,
   backend: "reference",
+  headBackend: "cpu",
   head: { epochs: 30, lr: 1e-3, batch: 16, hiddenUnits: 512 },
   bound: { p: 0.8, level: 0.05 },
   hiddenBatch: 8,
@@ -123,6 +128,16 @@ export async function finetune(o: FinetuneOptions, write: (line: string) => void
   const T = data.window;
 
   const backend = await openBackend(o.backend, o.threads !== undefined ? { threads: o.threads } : {});
+  const headName = o.headBackend ?? FINETUNE_DEFAULTS.headBackend;
+  let hb: Backend<TensorTypes> | null = null;
+  try {
+    hb = headName === "js" ? null : headName === backend.name ? backend : await openBackend(headName, o.threads !== undefined ? { threads: o.threads } : {});
+  } catch (err) {
+    backend.dispose();
+    throw err;
+  }
+  const headsOn = hb === null ? "js" : hb.name;
+  const survivalOf = (h: SurvivalHead, hidden: HiddenStates, examples?: readonly number[]): Promise<Float32Array> => (hb === null ? Promise.resolve(headSurvival(h, hidden, examples)) : headSurvivalOn(hb, h, hidden, examples));
   try {
     let heads: Map<string, SurvivalHead>;
     let valHidden: HiddenStates; // the τ examples
@@ -138,7 +153,7 @@ export async function finetune(o: FinetuneOptions, write: (line: string) => void
     if (lstmRun) {
       const cfg: LstmConfig = { ...LSTM_DEFAULTS, ...o.lstm };
       const t0 = performance.now();
-      const r = await trainLstm(backend, cfg, data, o.labelSplit, trainSel.indices, { ...o.scratch, seed: o.seed }, (e) => write(`Multiscale-LSTM: epoch ${e.epoch} train SAFE loss ${e.trainLoss.toFixed(4)} (${e.seconds.toFixed(1)} s)`));
+      const r = await trainLstm(backend, cfg, data, o.labelSplit, trainSel.indices, { ...o.scratch, seed: o.seed }, (e) => write(`Multiscale-LSTM: epoch ${e.epoch} train SAFE loss ${e.trainLoss.toFixed(4)} (${e.seconds.toFixed(1)} s)`), hb);
       lap("train", t0);
       heads = new Map([["all", r.head]]);
       trainHistory = { all: r.history };
@@ -178,10 +193,10 @@ export async function finetune(o: FinetuneOptions, write: (line: string) => void
         if (l.epoch === 1) headNo++;
         if (l.epoch === 1 || l.epoch === o.head.epochs || l.epoch % 10 === 0) write(`head "${headNames[headNo] ?? headNo}": epoch ${l.epoch}/${o.head.epochs} train SAFE loss ${l.trainLoss.toFixed(4)} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
       };
-      const mt = trainMultiTask(
-        { hidden: trainHidden, labels, types: recs.map((r) => r.type), onsets: recs.map(onsetOf) },
-        { minAttacks: o.minAttacks, head: { ...o.head, seed: o.seed + 1, onEpoch }, classifier: { epochs: o.head.epochs, lr: o.head.lr, batch: o.head.batch, hiddenUnits: o.head.hiddenUnits, seed: o.seed + 2 } },
-      );
+      const mtData = { hidden: trainHidden, labels, types: recs.map((r) => r.type), onsets: recs.map(onsetOf) };
+      const mtOptions = { minAttacks: o.minAttacks, head: { ...o.head, seed: o.seed + 1, onEpoch }, classifier: { epochs: o.head.epochs, lr: o.head.lr, batch: o.head.batch, hiddenUnits: o.head.hiddenUnits, seed: o.seed + 2 } };
+      write(`heads ${headNames.map((n) => `"${n}"`).join(", ")}${headNames.length > 2 ? " and the type classifier" : ""}: ${trainSel.indices.length} examples, ${o.head.epochs} epochs, MLPs on ${headsOn}`);
+      const mt = hb === null ? trainMultiTask(mtData, mtOptions) : await trainMultiTaskOn(hb, mtData, mtOptions);
       lap("train", t0);
       heads = new Map([...mt.heads].map(([k, h]) => [k, { cfg: h.cfg, params: h.params }]));
       trainHistory = Object.fromEntries([...mt.heads].map(([k, h]) => [k, h.history]));
@@ -193,7 +208,7 @@ export async function finetune(o: FinetuneOptions, write: (line: string) => void
     } else {
       const config = { ...backbone.config };
       const t0 = performance.now();
-      const r = await trainFromScratch(backend, config, data, o.labelSplit, trainSel.indices, { ...o.scratch, seed: o.seed }, (e) => write(`from scratch: epoch ${e.epoch} train SAFE loss ${e.trainLoss.toFixed(4)} (${e.seconds.toFixed(1)} s)`));
+      const r = await trainFromScratch(backend, config, data, o.labelSplit, trainSel.indices, { ...o.scratch, seed: o.seed }, (e) => write(`from scratch: epoch ${e.epoch} train SAFE loss ${e.trainLoss.toFixed(4)} (${e.seconds.toFixed(1)} s)`), hb);
       lap("train", t0);
       heads = new Map([["all", r.head]]);
       trainHistory = { all: r.history };
@@ -210,7 +225,7 @@ export async function finetune(o: FinetuneOptions, write: (line: string) => void
     const testIdx = test.records.map((_, i) => i);
     const testPrep = prepared(test.records, testIdx);
     const curves = new Map<string, HeadCurves>();
-    for (const [name, h] of heads) curves.set(name, { val: headSurvival(h, valHidden), test: headSurvival(h, testHidden) });
+    for (const [name, h] of heads) curves.set(name, { val: await survivalOf(h, valHidden), test: await survivalOf(h, testHidden) });
     const evaluation = evaluateMultiTask(valPrep, testPrep, curves, o.bound);
     const all = curves.get("all")!;
     const detections = new SurvivalCurves(all.test, testPrep.length, T).detect(evaluation.all.tau);
@@ -231,9 +246,11 @@ export async function finetune(o: FinetuneOptions, write: (line: string) => void
         ["all86", ALL_FEATURES],
       ] as const) {
         const tr = binInputs(trainSplit.windows, T, features, trainSel.indices);
-        const h = trainHead(tr, trainSel.indices.map((i) => trainSplit.records[i]!.label), { ...o.head, seed: o.seed + 3 });
-        const vs = headSurvival(h, binInputs(val.windows, T, features, tauSel.indices));
-        const ts = headSurvival(h, binInputs(test.windows, T, features));
+        const abLabels = trainSel.indices.map((i) => trainSplit.records[i]!.label);
+        const abOptions = { ...o.head, seed: o.seed + 3 };
+        const h = hb === null ? trainHead(tr, abLabels, abOptions) : await trainHeadOn(hb, tr, abLabels, abOptions);
+        const vs = await survivalOf(h, binInputs(val.windows, T, features, tauSel.indices));
+        const ts = await survivalOf(h, binInputs(test.windows, T, features));
         ablation[name] = { features: features.length, ...evaluateSurvival({ survival: vs, examples: valPrep }, { survival: ts, examples: testPrep }, o.bound) };
       }
       lap("ablation", t3);
@@ -274,6 +291,7 @@ export async function finetune(o: FinetuneOptions, write: (line: string) => void
       seed: o.seed,
       options: { ...o, head: { ...o.head }, scratch: { ...o.scratch }, bound: { ...o.bound } },
       backend: backend.name,
+      headBackend: headsOn,
       data: { dir: data.dir, hash: data.hash, window: T, counts: Object.fromEntries((["train", "val", "test"] as const).map((s) => [s, { examples: data.splits[s].records.length, attacks: data.splits[s].records.filter((r) => r.label === 1).length }])) },
       backbone: lstmRun
         ? { id: "none (Multiscale-LSTM baseline)", checkpoint: null, fresh: true, config: {}, step: 0, epoch: 0, pretrainLog: null }
@@ -297,6 +315,7 @@ export async function finetune(o: FinetuneOptions, write: (line: string) => void
     write(`${name}: τ = ${evaluation.all.tau.toPrecision(6)}; test F1 ${testAll.f1.toFixed(3)}, effectiveness ${testAll.effectiveness.toFixed(3)}, overhead@${o.bound.p} ${testAll.overhead.atP.toFixed(4)}, FPR ${testAll.fpr.toFixed(3)}, FNR ${testAll.fnr.toFixed(3)} (${wall.total.toFixed(1)} s); wrote ${o.out}`);
     return run;
   } finally {
+    if (hb !== null && hb !== backend) hb.dispose();
     backend.dispose();
   }
 }

@@ -1,9 +1,7 @@
 /** @module The from-scratch baseline (paper Table 5): the same decoder, freshly initialized, trained end to end with a survival head on the SAFE loss (Decoder.backwardFromHidden), on labelled EarlyDetect windows only. */
-import { allocHeadActs, allocHeadScratch, headBackward, headForward, headLoss } from "../detect/head/head.js";
 import { shuffle } from "../detect/head/hidden.js";
-import { mlpViews } from "../detect/head/mlp.js";
+import { headStepper } from "../detect/head/stepper.js";
 import { newHead, type SurvivalHead } from "../detect/head/train.js";
-import { adamWUpdate } from "../engine/reference/adam.js";
 import type { Backend, TensorTypes } from "../engine/kernels.js";
 import type { ModelConfig } from "../engine/model/config.js";
 import { Decoder } from "../engine/model/model.js";
@@ -40,23 +38,17 @@ export interface ScratchResult {
  * decoder (Decoder.step) and the head (lr, β 0.9/0.999, eps 1e-8, no weight decay). The decoder is
  * initialized with Mulberry32(seed)'s first draw, the head with its second; batch order and dropout
  * seeds follow from the same stream. The last epoch's parameters are returned (no labelled data is
- * left over for early stopping).
+ * left over for early stopping). The head's MLP runs on `headBackend` (engine-head.ts), or in plain JS
+ * when it is null (the default).
  */
-export async function trainFromScratch<T extends TensorTypes>(backend: Backend<T>, config: ModelConfig, data: EarlyData, split: Split, idx: readonly number[], o: ScratchOptions, onEpoch?: (e: ScratchEpoch) => void): Promise<ScratchResult> {
+export async function trainFromScratch<T extends TensorTypes>(backend: Backend<T>, config: ModelConfig, data: EarlyData, split: Split, idx: readonly number[], o: ScratchOptions, onEpoch?: (e: ScratchEpoch) => void, headBackend: Backend<TensorTypes> | null = null): Promise<ScratchResult> {
   if (idx.length === 0) throw new RangeError("no training examples");
   const rng = new Mulberry32(o.seed);
   const T = data.window;
   const C = config.dModel;
   const B = Math.max(1, Math.min(o.batch, idx.length));
   const decoder = new Decoder(backend, config, { maxB: B, maxT: T, seed: rng.int(2 ** 32) });
-  const head = newHead(C, T, o.hiddenUnits, rng.int(2 ** 32));
-  const p = mlpViews(head.params, head.cfg);
-  const grads = new Float32Array(head.params.length);
-  const g = mlpViews(grads, head.cfg);
-  const m = new Float32Array(head.params.length);
-  const v = new Float32Array(head.params.length);
-  const acts = allocHeadActs(B, T, head.cfg);
-  const scratch = allocHeadScratch(B, T, head.cfg, undefined, true);
+  const head = headStepper(newHead(C, T, o.hiddenUnits, rng.int(2 ** 32)), B, T, headBackend);
   const adam = { lr: o.lr, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 };
   const records = data.splits[split].records;
   const windows = data.splits[split].windows;
@@ -75,22 +67,20 @@ export async function trainFromScratch<T extends TensorTypes>(backend: Backend<T
       decoder.setBatch(windowBatch(data, windows, part));
       decoder.forward({ train: true, dropoutSeed: rng.int(2 ** 32) });
       const hidden = (await backend.read(decoder.hidden())).subarray(0, b * T * C);
-      headForward(acts, p, hidden, b, T, head.cfg);
-      const loss = headLoss(acts, labels, b, T);
+      const loss = await head.forwardLoss(hidden, labels, b);
       if (!Number.isFinite(loss)) throw new Error(`from-scratch training: non-finite loss ${loss} at epoch ${epoch}, step ${step + 1}`);
       sum += loss;
       steps++;
-      grads.fill(0);
-      headBackward(g, scratch, acts, p, hidden, labels, b, T, head.cfg);
+      const dinp = await head.backward();
       decoder.zeroGrad();
-      decoder.backwardFromHidden(scratch.dinp!.subarray(0, b * T * C));
+      decoder.backwardFromHidden(dinp);
       step++;
       decoder.step(adam, step);
-      adamWUpdate(head.params, grads, m, v, head.params.length, adam.lr, adam.beta1, adam.beta2, adam.eps, adam.weightDecay, step);
+      head.step(adam, step);
     }
     const e = { epoch, trainLoss: sum / steps, seconds: (performance.now() - t0) / 1000 };
     history.push(e);
     onEpoch?.(e);
   }
-  return { params: await decoder.readParams(), head, history };
+  return { params: await decoder.readParams(), head: await head.head(), history };
 }

@@ -1,5 +1,8 @@
 /** @module Multi-task fine-tuning on one frozen backbone: a survival head for all attacks, one per attack type, and the attack-type classifier, all reading the same hidden states. */
+import type { Backend, TensorTypes } from "../../engine/kernels.js";
 import { trainClassifier, type TrainClassifierOptions, type TypeClassifier } from "./classifier.js";
+import { trainClassifierOn } from "./engine-classifier.js";
+import { trainHeadOn } from "./engine-head.js";
 import type { HiddenStates } from "./hidden.js";
 import { type TrainedHead, trainHead, type TrainHeadOptions } from "./train.js";
 
@@ -63,21 +66,40 @@ export function headExamples(data: Pick<MultiTaskData, "labels" | "types">, head
   return out;
 }
 
-export function trainMultiTask(data: MultiTaskData, options: Partial<MultiTaskOptions> = {}): MultiTaskHeads {
+/** What each head and the classifier are trained with (planMultiTask), run by trainMultiTask (plain JS) or trainMultiTaskOn (an engine backend). */
+interface MultiTaskPlan {
+  readonly types: string[];
+  readonly heads: { name: string; options: Partial<TrainHeadOptions> }[];
+  readonly classifier: { target: number[]; from: number[] } | null;
+}
+
+function planMultiTask(data: MultiTaskData, options: Partial<MultiTaskOptions>): MultiTaskPlan {
   const minAttacks = options.minAttacks ?? MULTITASK_DEFAULTS.minAttacks;
   const types = [...(options.types ?? headTypes(data, minAttacks))];
-  const heads = new Map<string, TrainedHead>();
   const val = options.validation;
-  for (const name of ["all", ...types]) {
+  const heads = ["all", ...types].map((name) => {
     const examples = headExamples(data, name);
     const validation = val === undefined ? undefined : { hidden: val.hidden, labels: val.labels, examples: headExamples(val, name) };
-    heads.set(name, trainHead(data.hidden, data.labels, { ...options.head, examples, ...(validation === undefined ? {} : { validation }) }));
-  }
-  let classifier: TypeClassifier | null = null;
-  if (types.length >= 2) {
-    const target = data.types.map((t, n) => (data.labels[n] === 1 ? types.indexOf(t) : -1));
-    const from = data.onsets.map((o) => o ?? 0);
-    classifier = trainClassifier({ hidden: data.hidden, target, from }, types.length, options.classifier);
-  }
-  return { heads, types, classifier };
+    return { name, options: { ...options.head, examples, ...(validation === undefined ? {} : { validation }) } };
+  });
+  const classifier = types.length >= 2 ? { target: data.types.map((t, n) => (data.labels[n] === 1 ? types.indexOf(t) : -1)), from: data.onsets.map((o) => o ?? 0) } : null;
+  return { types, heads, classifier };
+}
+
+export function trainMultiTask(data: MultiTaskData, options: Partial<MultiTaskOptions> = {}): MultiTaskHeads {
+  const plan = planMultiTask(data, options);
+  const heads = new Map<string, TrainedHead>(plan.heads.map((h) => [h.name, trainHead(data.hidden, data.labels, h.options)]));
+  const c = plan.classifier;
+  const classifier: TypeClassifier | null = c === null ? null : trainClassifier({ hidden: data.hidden, ...c }, plan.types.length, options.classifier);
+  return { heads, types: plan.types, classifier };
+}
+
+/** trainMultiTask with every head's and the classifier's MLP on `backend` (engine-head.ts, engine-classifier.ts). */
+export async function trainMultiTaskOn<T extends TensorTypes>(backend: Backend<T>, data: MultiTaskData, options: Partial<MultiTaskOptions> = {}): Promise<MultiTaskHeads> {
+  const plan = planMultiTask(data, options);
+  const heads = new Map<string, TrainedHead>();
+  for (const h of plan.heads) heads.set(h.name, await trainHeadOn(backend, data.hidden, data.labels, h.options));
+  const c = plan.classifier;
+  const classifier: TypeClassifier | null = c === null ? null : await trainClassifierOn(backend, { hidden: data.hidden, ...c }, plan.types.length, options.classifier);
+  return { heads, types: plan.types, classifier };
 }

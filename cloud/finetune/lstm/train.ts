@@ -1,14 +1,12 @@
 /** @module Training the Multiscale-LSTM baseline end to end (LSTMs + survival head, mean SAFE loss) on labelled EarlyDetect windows, and its per-minute features for evaluation. */
 import { FEATURE_COUNT } from "../../../shared/features/catalogue.js";
 import type { WindowRecord } from "../../data/dataset/windows-file.js";
-import { allocHeadActs, allocHeadScratch, headBackward, headForward, headLoss } from "../../detect/head/head.js";
 import type { HiddenStates } from "../../detect/head/hidden.js";
 import { shuffle } from "../../detect/head/hidden.js";
-import { mlpViews } from "../../detect/head/mlp.js";
+import { headStepper } from "../../detect/head/stepper.js";
 import { newHead, type SurvivalHead } from "../../detect/head/train.js";
 import type { Backend, TensorTypes } from "../../engine/kernels.js";
 import { lstmKernelsFor } from "../../engine/lstm/index.js";
-import { adamWUpdate } from "../../engine/reference/adam.js";
 import { Mulberry32 } from "../../engine/rng.js";
 import { windowBatch } from "../backbone.js";
 import type { EarlyData, Split } from "../early-data.js";
@@ -52,22 +50,16 @@ const ADAM = { beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 };
  * SAFE loss on the host (cloud/detect), its input gradient backpropagated through the LSTMs, one Adam step
  * each (lr, β 0.9/0.999, eps 1e-8, no weight decay). Mulberry32(seed): the model's init, then the head's,
  * then the batch order. The last epoch's parameters are kept (no labelled data is left for early stopping),
- * as for the from-scratch transformer.
+ * as for the from-scratch transformer. The head's MLP runs on `headBackend` (engine-head.ts), or in plain
+ * JS when it is null (the default).
  */
-export async function trainLstm<T extends TensorTypes>(backend: Backend<T>, cfg: LstmConfig, data: EarlyData, split: Split, idx: readonly number[], o: LstmTrainOptions, onEpoch?: (e: LstmEpoch) => void): Promise<LstmTrained<T>> {
+export async function trainLstm<T extends TensorTypes>(backend: Backend<T>, cfg: LstmConfig, data: EarlyData, split: Split, idx: readonly number[], o: LstmTrainOptions, onEpoch?: (e: LstmEpoch) => void, headBackend: Backend<TensorTypes> | null = null): Promise<LstmTrained<T>> {
   if (idx.length === 0) throw new RangeError("no training examples");
   const rng = new Mulberry32(o.seed);
   const T = data.window;
   const B = Math.max(1, Math.min(o.batch, idx.length));
   const model = new MultiscaleLstm(backend, await lstmKernelsFor(backend), cfg, B, T, rng.int(2 ** 32));
-  const head = newHead(model.D, T, o.hiddenUnits, rng.int(2 ** 32));
-  const p = mlpViews(head.params, head.cfg);
-  const grads = new Float32Array(head.params.length);
-  const g = mlpViews(grads, head.cfg);
-  const m = new Float32Array(head.params.length);
-  const v = new Float32Array(head.params.length);
-  const acts = allocHeadActs(B, T, head.cfg);
-  const scratch = allocHeadScratch(B, T, head.cfg, undefined, true);
+  const head = headStepper(newHead(model.D, T, o.hiddenUnits, rng.int(2 ** 32)), B, T, headBackend);
   const { records, windows } = data.splits[split];
   const pool = [...idx];
   const history: LstmEpoch[] = [];
@@ -85,24 +77,22 @@ export async function trainLstm<T extends TensorTypes>(backend: Backend<T>, cfg:
       model.setBatch(bins, time, b);
       model.forward();
       const feat = await model.features();
-      headForward(acts, p, feat, b, T, head.cfg);
-      const loss = headLoss(acts, labels, b, T);
+      const loss = await head.forwardLoss(feat, labels, b);
       if (!Number.isFinite(loss)) throw new Error(`Multiscale-LSTM training: non-finite loss ${loss} at epoch ${epoch}, step ${step + 1}`);
       sum += loss;
       steps++;
-      grads.fill(0);
-      headBackward(g, scratch, acts, p, feat, labels, b, T, head.cfg);
+      const dinp = await head.backward();
       model.zeroGrad();
-      model.backward(scratch.dinp!.subarray(0, b * T * model.D));
+      model.backward(dinp);
       step++;
       model.step({ lr: o.lr, ...ADAM }, step);
-      adamWUpdate(head.params, grads, m, v, head.params.length, o.lr, ADAM.beta1, ADAM.beta2, ADAM.eps, ADAM.weightDecay, step);
+      head.step({ lr: o.lr, ...ADAM }, step);
     }
     const e = { epoch, trainLoss: sum / steps, seconds: (performance.now() - t0) / 1000 };
     history.push(e);
     onEpoch?.(e);
   }
-  return { model, head, history };
+  return { model, head: await head.head(), history };
 }
 
 /** The trained model's per-minute features (N,T,D) of windows idx (default all) of a split: what its head reads, as HiddenStates. */
