@@ -1,7 +1,7 @@
 /** @module The shared kernel case suite: every backend runs it, against float64 oracles written here (never against the reference backend itself). */
 import { afterAll, describe, expect, it } from "vitest";
 import { dropoutHash, dropoutThreshold, LAYERNORM_EPS, type Backend, type TensorTypes } from "./kernels.js";
-import { mulberry32 } from "./rng.js";
+import { get, randInts, randoms, vjp, type Num } from "./case-support.js";
 
 export interface KernelCaseOptions<T extends TensorTypes> {
   name: string;
@@ -11,40 +11,6 @@ export interface KernelCaseOptions<T extends TensorTypes> {
   tolerance: { rtol: number; atol: number };
   /** Case name → the reason this backend cannot pass it. */
   skip?: Record<string, string>;
-}
-
-// ---------- helpers ----------
-
-type Num = ArrayLike<number>;
-const get = (a: Num, i: number): number => a[i] as number;
-
-/** Seeded uniform values in [lo, hi), rounded to float32 (so the oracle sees exactly what the backend sees). */
-function randoms(n: number, seed: number, lo = -1, hi = 1): Float64Array {
-  const r = mulberry32(seed);
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) out[i] = Math.fround(lo + (hi - lo) * r());
-  return out;
-}
-function randInts(n: number, seed: number, max: number): number[] {
-  const r = mulberry32(seed);
-  return Array.from({ length: n }, () => Math.floor(r() * max));
-}
-
-/** Central-difference vector-Jacobian product: Σ_j dout[j] ∂f_j/∂x_i, in float64. */
-function vjp(f: (x: Float64Array) => Float64Array, x: Float64Array, dout: Num, h = 1e-5): Float64Array {
-  const g = new Float64Array(x.length);
-  for (let i = 0; i < x.length; i++) {
-    const x0 = get(x, i);
-    x[i] = x0 + h;
-    const fp = f(x);
-    x[i] = x0 - h;
-    const fm = f(x);
-    x[i] = x0;
-    let s = 0;
-    for (let j = 0; j < fp.length; j++) s += get(dout, j) * (get(fp, j) - get(fm, j));
-    g[i] = s / (2 * h);
-  }
-  return g;
 }
 
 // ---------- float64 oracles (independent formulas) ----------

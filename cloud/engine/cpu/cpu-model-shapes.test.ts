@@ -1,15 +1,12 @@
 /** @module A second check of the cpu kernels at the model's shapes (BT=256, C=128, 3C; attention B=2 T=128 NH=4): against the reference backend's kernels, which the shared suite checks against float64 oracles. */
 import { afterAll, describe, expect, it } from "vitest";
+import { randoms as seededRandoms } from "../case-support.js";
 import { referenceKernels } from "../reference/index.js";
-import { mulberry32 } from "../rng.js";
 import { createCpuBackend } from "./index.js";
 
 const backends = [await createCpuBackend({ threads: 2 }), await createCpuBackend({ threads: 2, relaxed: false })];
 
-function randoms(n: number, seed: number, lo = -1, hi = 1): Float32Array {
-  const r = mulberry32(seed);
-  return Float32Array.from({ length: n }, () => lo + (hi - lo) * r());
-}
+const randoms = (n: number, seed: number, lo = -1, hi = 1): Float32Array => Float32Array.from(seededRandoms(n, seed, lo, hi));
 /** max |got − want| ≤ rel · max(1, max |want|): float32 accumulation error scales with the magnitudes involved. */
 function expectClose(got: Float32Array, want: Float32Array, rel: number, what: string): void {
   expect(got.length, what).toBe(want.length);

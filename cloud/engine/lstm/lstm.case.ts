@@ -1,7 +1,7 @@
 /** @module The shared LSTM kernel case suite: every backend runs it against float64 oracles written here (not the reference kernels) and central-difference VJPs. */
 import { afterAll, describe, expect, it } from "vitest";
 import type { Backend, TensorTypes } from "../kernels.js";
-import { mulberry32 } from "../rng.js";
+import { get, randoms, vjp as vjpAt, type Num } from "../case-support.js";
 import type { LstmKernels } from "./kernels.js";
 
 export interface LstmCaseOptions<T extends TensorTypes> {
@@ -15,32 +15,11 @@ export interface LstmCaseOptions<T extends TensorTypes> {
   keepBackend?: boolean;
 }
 
-type Num = ArrayLike<number>;
-const get = (a: Num, i: number): number => a[i] as number;
 
-function randoms(n: number, seed: number, lo = -1, hi = 1): Float64Array {
-  const r = mulberry32(seed);
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) out[i] = Math.fround(lo + (hi - lo) * r());
-  return out;
-}
 
-/** Central-difference VJP Σ_j dout[j] ∂f_j/∂x_i in float64. */
-function vjp(f: (x: Float64Array) => Float64Array, x: Float64Array, dout: Num, h = 1e-6): Float64Array {
-  const g = new Float64Array(x.length);
-  for (let i = 0; i < x.length; i++) {
-    const x0 = get(x, i);
-    x[i] = x0 + h;
-    const fp = f(x);
-    x[i] = x0 - h;
-    const fm = f(x);
-    x[i] = x0;
-    let s = 0;
-    for (let j = 0; j < fp.length; j++) s += get(dout, j) * (get(fp, j) - get(fm, j));
-    g[i] = s / (2 * h);
-  }
-  return g;
-}
+
+/** The suite's VJP oracle: central differences with h = 1e-6. */
+const vjp = (f: (x: Float64Array) => Float64Array, x: Float64Array, dout: Num): Float64Array => vjpAt(f, x, dout, 1e-6);
 
 // ---------- float64 oracles: the LSTM as matrix-vector products per step ----------
 

@@ -1,16 +1,13 @@
 /** @module webgpu kernels at model sizes (matmul BT=256 C=128 OC=384; attention B=1 T=64 C=64 NH=4, forward and backward) against the reference backend, plus parameter views that share one buffer. */
 import { afterAll, describe, expect, it } from "vitest";
+import { randoms as seededRandoms } from "../case-support.js";
 import { referenceKernels } from "../reference/index.js";
-import { mulberry32 } from "../rng.js";
 import type { WebgpuBackend } from "./index.js";
 import { WEBGPU_TOLERANCE, withWebgpuBackend } from "./test-backend.js";
 
 const { rtol, atol } = WEBGPU_TOLERANCE;
 
-function randoms(n: number, seed: number, lo = -1, hi = 1): Float32Array {
-  const r = mulberry32(seed);
-  return Float32Array.from({ length: n }, () => lo + (hi - lo) * r());
-}
+const randoms = (n: number, seed: number, lo = -1, hi = 1): Float32Array => Float32Array.from(seededRandoms(n, seed, lo, hi));
 function expectClose(got: Float32Array, want: Float32Array, what: string): void {
   expect(got.length, `${what}: length`).toBe(want.length);
   let worst = 0;
