@@ -1,4 +1,5 @@
 /** @module The attack-type classifier on the same hidden states: an MLP C → H → K per minute, softmax cross-entropy on the attack minutes of attack examples, trained with Adam. */
+import { foldInputStats, prepareInputs } from "./standardize.js";
 import { adamWUpdate } from "../../engine/reference/adam.js";
 import { crossEntropyBackward, crossEntropyForward } from "../../engine/reference/cross-entropy.js";
 import { Mulberry32 } from "../../engine/rng.js";
@@ -30,9 +31,11 @@ export interface TrainClassifierOptions {
   readonly seed: number;
   readonly hiddenUnits: number;
   readonly weightDecay: number;
+  /** train on standardized inputs, folded into the first layer afterwards (standardize.ts) */
+  readonly standardize: boolean;
 }
 
-export const TRAIN_CLASSIFIER_DEFAULTS: TrainClassifierOptions = { epochs: 30, lr: 1e-3, batch: 16, seed: 2, hiddenUnits: 512, weightDecay: 0 };
+export const TRAIN_CLASSIFIER_DEFAULTS: TrainClassifierOptions = { epochs: 30, lr: 1e-3, batch: 16, seed: 2, hiddenUnits: 512, weightDecay: 0, standardize: true };
 
 export interface TypeClassifier {
   readonly cfg: MlpConfig;
@@ -70,10 +73,12 @@ export function classifierBackward(dinp: Arr | null, g: MlpViews<Arr>, scratch: 
 }
 
 /** Trains the classifier over K types; deterministic for a seed. */
-export function trainClassifier(data: ClassifierData, K: number, options: Partial<TrainClassifierOptions> = {}): TypeClassifier {
+export function trainClassifier(input: ClassifierData, K: number, options: Partial<TrainClassifierOptions> = {}): TypeClassifier {
   const o = { ...TRAIN_CLASSIFIER_DEFAULTS, ...options };
+  checkHidden(input.hidden);
+  const prepared = prepareInputs(input.hidden, undefined, undefined, o.standardize);
+  const data: ClassifierData = { ...input, hidden: prepared.hidden };
   const { hidden } = data;
-  checkHidden(hidden);
   if (!(K >= 1 && K <= 255)) throw new RangeError(`K = ${K} types, expected 1..255`);
   const { T, C } = hidden;
   const cfg: MlpConfig = { C, H: o.hiddenUnits, OC: K };
@@ -127,7 +132,7 @@ export function trainClassifier(data: ClassifierData, K: number, options: Partia
     }
     history.push(sum / steps);
   }
-  return { cfg, params, history };
+  return { cfg, params: prepared.stats === null ? params : foldInputStats(params, cfg, prepared.stats), history };
 }
 
 /** Type probabilities (K) of example n at minute t. */

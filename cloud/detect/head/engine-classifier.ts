@@ -1,4 +1,5 @@
 /** @module trainClassifierOn: the attack-type classifier (classifier.ts) with its MLP on an engine Backend; softmax cross-entropy over the (M, K) logits on the host. */
+import { foldInputStats, prepareInputs } from "./standardize.js";
 import type { Backend, TensorTypes } from "../../engine/kernels.js";
 import { crossEntropyBackward, crossEntropyForward } from "../../engine/reference/cross-entropy.js";
 import { Mulberry32 } from "../../engine/rng.js";
@@ -12,10 +13,12 @@ import { type MlpConfig, mlpInit, mlpLayout, mlpViews } from "./mlp.js";
  * weights, initialization, batch order and Adam as trainClassifier, so the two agree to float32
  * rounding (reference backend) or tolerance (cpu).
  */
-export async function trainClassifierOn<T extends TensorTypes>(backend: Backend<T>, data: ClassifierData, K: number, options: Partial<TrainClassifierOptions> = {}): Promise<TypeClassifier> {
+export async function trainClassifierOn<T extends TensorTypes>(backend: Backend<T>, input: ClassifierData, K: number, options: Partial<TrainClassifierOptions> = {}): Promise<TypeClassifier> {
   const o = { ...TRAIN_CLASSIFIER_DEFAULTS, ...options };
+  checkHidden(input.hidden);
+  const prepared = prepareInputs(input.hidden, undefined, undefined, o.standardize);
+  const data: ClassifierData = { ...input, hidden: prepared.hidden };
   const { hidden } = data;
-  checkHidden(hidden);
   if (!(K >= 1 && K <= 255)) throw new RangeError(`K = ${K} types, expected 1..255`);
   const { T, C } = hidden;
   const cfg: MlpConfig = { C, H: o.hiddenUnits, OC: K };
@@ -71,5 +74,6 @@ export async function trainClassifierOn<T extends TensorTypes>(backend: Backend<
     }
     history.push(sum / steps);
   }
-  return { cfg, params: await mlp.readParams(), history };
+  const params = await mlp.readParams();
+  return { cfg, params: prepared.stats === null ? params : foldInputStats(params, cfg, prepared.stats), history };
 }

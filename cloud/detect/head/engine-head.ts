@@ -1,4 +1,5 @@
 /** @module The survival head with its MLP on an engine Backend (./engine-mlp.ts) and the hazard, survival and SAFE parts on the host: a step object for end-to-end trainers, and trainHeadOn / headSurvivalOn / meanHeadLossOn, the backend twins of train.ts. */
+import { foldInputStats, prepareInputs } from "./standardize.js";
 import type { Backend, TensorTypes } from "../../engine/kernels.js";
 import { Mulberry32 } from "../../engine/rng.js";
 import { type HazardActs, type HazardGradScratch, hazardBackward, hazardForward, headConfig, headLoss } from "./head.js";
@@ -72,10 +73,12 @@ export class EngineHead<T extends TensorTypes = TensorTypes> {
 }
 
 /** trainHead (train.ts) with the MLP on `backend`. */
-export async function trainHeadOn<T extends TensorTypes>(backend: Backend<T>, hidden: HiddenStates, labels: ArrayLike<number>, options: Partial<TrainHeadOptions> = {}): Promise<TrainedHead> {
+export async function trainHeadOn<T extends TensorTypes>(backend: Backend<T>, raw: HiddenStates, labels: ArrayLike<number>, options: Partial<TrainHeadOptions> = {}): Promise<TrainedHead> {
   const o = { ...TRAIN_HEAD_DEFAULTS, ...options };
-  checkHidden(hidden);
-  if (labels.length !== hidden.N) throw new RangeError(`${labels.length} labels for ${hidden.N} examples`);
+  checkHidden(raw);
+  if (labels.length !== raw.N) throw new RangeError(`${labels.length} labels for ${raw.N} examples`);
+  const prepared = prepareInputs(raw, o.examples, o.validation, o.standardize);
+  const hidden = prepared.hidden;
   const { T, C } = hidden;
   const rng = new Mulberry32(o.seed);
   const init = newHead(C, T, o.hiddenUnits, rng.int(2 ** 32));
@@ -106,7 +109,7 @@ export async function trainHeadOn<T extends TensorTypes>(backend: Backend<T>, hi
       eh.step(adam, ++step);
     }
     const params = await eh.mlp.readParams();
-    const val = o.validation;
+    const val = prepared.validation;
     // the validation forward reuses the workspace (rows of the training batch size), then the training state is unchanged
     const valLoss = val === undefined ? null : await lossWith(eh, val.hidden, val.labels, val.examples);
     const log = { epoch, trainLoss: sum / steps, valLoss };
@@ -114,7 +117,7 @@ export async function trainHeadOn<T extends TensorTypes>(backend: Backend<T>, hi
     o.onEpoch?.(log);
     if (valLoss === null || valLoss < best.loss) best = { epoch, loss: valLoss ?? Number.POSITIVE_INFINITY, params };
   }
-  return { cfg: init.cfg, params: best.params, history, bestEpoch: best.epoch };
+  return { cfg: init.cfg, params: prepared.stats === null ? best.params : foldInputStats(best.params, init.cfg, prepared.stats), history, bestEpoch: best.epoch };
 }
 
 /** Runs a loaded EngineHead over examples (default all) in chunks of its maxB; each(k, acts, row) per example. */

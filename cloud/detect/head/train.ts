@@ -1,4 +1,5 @@
 /** @module Training the survival head on frozen hidden states with Adam and the mean SAFE loss: deterministic (seeded init and batch order), early stopping on a validation set's loss. */
+import { foldInputStats, prepareInputs } from "./standardize.js";
 import { adamWUpdate } from "../../engine/reference/adam.js";
 import { Mulberry32 } from "../../engine/rng.js";
 import { allocHeadActs, allocHeadScratch, headBackward, headConfig, headForward, headLoss } from "./head.js";
@@ -24,6 +25,8 @@ export interface TrainHeadOptions {
   /** hidden units of the MLP (paper: 512) */
   readonly hiddenUnits: number;
   readonly weightDecay: number;
+  /** train on standardized inputs (statistics of the training examples), folded into the first layer afterwards (standardize.ts) */
+  readonly standardize: boolean;
   /** Adam β1, β2, ε */
   readonly beta1: number;
   readonly beta2: number;
@@ -35,7 +38,7 @@ export interface TrainHeadOptions {
   readonly onEpoch?: (log: EpochLog) => void;
 }
 
-export const TRAIN_HEAD_DEFAULTS = { epochs: 30, lr: 1e-3, batch: 16, seed: 1, hiddenUnits: 512, weightDecay: 0, beta1: 0.9, beta2: 0.999, eps: 1e-8 } as const;
+export const TRAIN_HEAD_DEFAULTS = { epochs: 30, lr: 1e-3, batch: 16, seed: 1, hiddenUnits: 512, weightDecay: 0, standardize: true, beta1: 0.9, beta2: 0.999, eps: 1e-8 } as const;
 
 export interface EpochLog {
   readonly epoch: number;
@@ -72,10 +75,12 @@ export function newHead(C: number, T: number, hiddenUnits: number, seed: number)
 }
 
 /** Trains one survival head. labels (hidden.N): 1 attack, 0 not. */
-export function trainHead(hidden: HiddenStates, labels: ArrayLike<number>, options: Partial<TrainHeadOptions> = {}): TrainedHead {
+export function trainHead(raw: HiddenStates, labels: ArrayLike<number>, options: Partial<TrainHeadOptions> = {}): TrainedHead {
   const o = { ...TRAIN_HEAD_DEFAULTS, ...options };
-  checkHidden(hidden);
-  if (labels.length !== hidden.N) throw new RangeError(`${labels.length} labels for ${hidden.N} examples`);
+  checkHidden(raw);
+  if (labels.length !== raw.N) throw new RangeError(`${labels.length} labels for ${raw.N} examples`);
+  const prepared = prepareInputs(raw, o.examples, o.validation, o.standardize);
+  const hidden = prepared.hidden;
   const { T, C } = hidden;
   const rng = new Mulberry32(o.seed);
   const head = newHead(C, T, o.hiddenUnits, rng.int(2 ** 32));
@@ -112,7 +117,7 @@ export function trainHead(hidden: HiddenStates, labels: ArrayLike<number>, optio
       headBackward(g, scratch, acts, p, x, batchLabels, b, T, cfg);
       adamWUpdate(params, grads, m, v, params.length, o.lr, o.beta1, o.beta2, o.eps, o.weightDecay, ++step);
     }
-    const val = o.validation;
+    const val = prepared.validation;
     const valLoss = val === undefined ? null : meanHeadLoss(head, val.hidden, val.labels, val.examples);
     const log = { epoch, trainLoss: sum / steps, valLoss };
     history.push(log);
@@ -120,7 +125,7 @@ export function trainHead(hidden: HiddenStates, labels: ArrayLike<number>, optio
     // without validation the last epoch wins
     if (valLoss === null || valLoss < best.loss) best = { epoch, loss: valLoss ?? Number.POSITIVE_INFINITY, params: params.slice() };
   }
-  return { cfg, params: best.params, history, bestEpoch: best.epoch };
+  return { cfg, params: prepared.stats === null ? best.params : foldInputStats(best.params, cfg, prepared.stats), history, bestEpoch: best.epoch };
 }
 
 /** Runs the head over examples (default all) in chunks; calls `each(k, acts, n)` for the k-th example n with its row in acts. */
