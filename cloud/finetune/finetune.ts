@@ -77,7 +77,7 @@ export const FINETUNE_DEFAULTS = {
   seed: 0,
   backend: "reference",
   headBackend: "cpu",
-  head: { epochs: 30, lr: 1e-3, batch: 16, hiddenUnits: 512 },
+  head: { epochs: 80, lr: 1e-3, batch: 16, hiddenUnits: 512 },
   bound: { p: 0.8, level: 0.05 },
   hiddenBatch: 8,
   fromScratch: false,
