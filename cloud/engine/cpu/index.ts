@@ -2,9 +2,12 @@
 import { availableParallelism } from "node:os";
 import { hostMemory } from "../host-memory.js";
 import type { Backend, HostTensors } from "../kernels.js";
+import type { LstmKernels } from "../lstm/kernels.js";
 import { createArena } from "./arena.js";
 import { compileKernels, type CompiledKernels } from "./compile.js";
+import { createDispatch } from "./dispatch.js";
 import { createCpuKernels } from "./kernels.js";
+import { createCpuLstmKernels } from "./lstm.js";
 import { createPool } from "./pool.js";
 import type { WasmVariant } from "./wat-source.js";
 
@@ -29,6 +32,8 @@ export interface CpuFeatures {
 export interface CpuBackend extends Backend<HostTensors> {
   readonly features: CpuFeatures;
   readonly memory: WebAssembly.Memory;
+  /** The LSTM extension's kernels on this backend's memory and threads (lstmKernelsFor hands them out). */
+  readonly lstm: LstmKernels<HostTensors>;
 }
 
 const defaults = { relaxed: true, initialMiB: 16 };
@@ -48,11 +53,13 @@ export async function createCpuBackend(options: CpuBackendOptions = {}): Promise
   const arena = createArena(options.initialMiB ?? defaults.initialMiB);
   const instance = new WebAssembly.Instance(compiled.module, { env: { memory: arena.memory }, Math: { log: Math.log } });
   const pool = await createPool(compiled.module, arena.memory, instance.exports, threads, compiled.variant === "relaxed");
+  const dispatch = createDispatch(arena, pool);
   return {
     name: "cpu",
     features: { variant: compiled.variant, threads, source: compiled.source },
     memory: arena.memory,
-    kernels: createCpuKernels(arena, pool, instance.exports),
+    kernels: createCpuKernels(arena, pool, instance.exports, dispatch),
+    lstm: createCpuLstmKernels(dispatch),
     alloc: (n) => arena.f32(n),
     allocU8: (n) => arena.u8(n),
     allocI32: (n) => arena.i32(n),

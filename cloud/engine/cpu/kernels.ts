@@ -1,65 +1,18 @@
 /** @module The cpu backend's kernels: argument marshalling from typed-array views to byte addresses, and the split of each WASM kernel over the thread pool. */
 import { dropoutThreshold, type HostTensors, type Kernels } from "../kernels.js";
 import type { Arena } from "./arena.js";
+import { createDispatch, type Dispatch } from "./dispatch.js";
 import { lowbias32 } from "./hash.js";
 import type { Pool } from "./pool.js";
-import { PARALLEL_MIN_WORK, ranges } from "./split.js";
-
-/** Scratch floats per thread for gemm (a packed 256×4 strip of A + a 4×8 edge tile) and the adam tail. */
-const THREAD_SCRATCH_FLOATS = 256 * 4 + 64;
 
 type F32 = Float32Array;
 
-/** The Kernels over an arena and a pool whose main instance exports the WAT kernels. */
-export function createCpuKernels(arena: Arena, pool: Pool, main: WebAssembly.Exports): Kernels<HostTensors> {
+/** The Kernels over an arena and a pool whose main instance exports the WAT kernels (d: the dispatch helpers, shared with the LSTM kernels). */
+export function createCpuKernels(arena: Arena, pool: Pool, main: WebAssembly.Exports, d: Dispatch = createDispatch(arena, pool)): Kernels<HostTensors> {
   const A = (a: F32 | Uint8Array | Int32Array): number => arena.addr(a);
   const An = (a: F32 | null): number => (a === null ? 0 : arena.addr(a));
-  const threads = pool.threads;
-  const tmp = Array.from({ length: threads }, () => arena.alloc(4 * THREAD_SCRATCH_FLOATS));
-  let packAt = 0;
-  let packBytes = 0;
-  /** The shared packed-B block, reused by every matmul (grows, never shrinks). */
-  const pack = (floats: number): number => {
-    if (4 * floats > packBytes) {
-      packBytes = 4 * floats;
-      packAt = arena.alloc(packBytes);
-    }
-    return packAt;
-  };
-  const scratch = new Map<string, { bytes: number; at: number[] }>();
-  /** One block of `bytes` per thread under `key`, reused while big enough. */
-  const perThread = (key: string, bytes: number): number[] => {
-    const s = scratch.get(key);
-    if (s !== undefined && s.bytes >= bytes) return s.at;
-    const at = Array.from({ length: threads }, () => arena.alloc(bytes));
-    scratch.set(key, { bytes, at });
-    return at;
-  };
-  /** Runs fn over 0..total split by `align`, args(start, end, thread) per part; one thread when work is small. */
-  const par = (fn: string, total: number, align: number, work: number, args: (s: number, e: number, t: number) => number[]): void => {
-    const parts = work < PARALLEL_MIN_WORK ? 1 : threads;
-    pool.run(fn, ranges(total, parts, align).map(([s, e], t) => args(s, e, t)));
-  };
+  const { tmp, perThread, par, gemm } = d;
   const sumF64 = main.sum_f64 as (x: number, n: number) => number;
-
-  /** Out (M, N) (+)= A·B: packs B (k, n) at B[k·ldk + n·ldn], then splits the rows of Out. */
-  const gemm = (M: number, N: number, K: number, a: number, ldar: number, ldak: number, b: number, ldk: number, ldn: number, out: number, bias: number, accum: number): void => {
-    if (M === 0 || N === 0) return;
-    if (K === 0) {
-      // an empty inner dimension: out = bias (or 0), or unchanged when accumulating
-      const mem = arena.memory.buffer;
-      for (let r = 0; r < M && accum === 0; r++) {
-        const row = new Float32Array(mem, out + 4 * r * N, N);
-        if (bias === 0) row.fill(0);
-        else row.set(new Float32Array(mem, bias, N));
-      }
-      return;
-    }
-    const np = Math.ceil(N / 8);
-    const P = pack(np * 8 * K);
-    par("pack_b", np, 1, N * K, (s, e) => [s, e, P, b, K, N, ldk, ldn]);
-    par("gemm", M, 4, 2 * M * N * K, (s, e, t) => [s, e, a, ldar, ldak, K, P, N, out, N, bias, accum, tmp[t] ?? 0]);
-  };
 
   return {
     matmulForward(out, inp, weight, bias, BT, C, OC) {

@@ -1,4 +1,4 @@
-/** @module Reference LSTM kernels: plain TypeScript over host arrays (float64 accumulation); also the cpu backend's LSTM kernels until a WASM version exists. */
+/** @module Reference LSTM kernels: plain TypeScript over host arrays (float64 accumulation); the reference backend's LSTM kernels and the oracle beside the cpu (cpu/lstm.ts) and webgpu ones. */
 import { at, type Arr } from "../reference/types.js";
 import { bucketOf, type LstmKernels } from "./kernels.js";
 
@@ -123,5 +123,5 @@ export function lastStateBackward(dh: Arr, dout: Arr, B: number, T: number, Tk: 
     }
 }
 
-/** Every LSTM kernel, listed explicitly (host arrays: reference and cpu backends). */
+/** Every LSTM kernel, listed explicitly (host arrays: the reference backend; they also run on cpu arena arrays). */
 export const referenceLstmKernels: LstmKernels = { lstmForward, lstmBackward, avgPoolForward, avgPoolBackward, lastStateForward, lastStateBackward };
