@@ -1,31 +1,37 @@
-/** @module The open nodes of a MinuteAccumulator: ids by address, per-node bookkeeping, and the one-entry minute cache. */
+/** @module The open nodes of a MinuteAccumulator: ids by address (with a stale mark for a replaced matcher), and each node's cache of its recent minutes' head blocks. */
 import { formatIPv4, formatIPv6 } from "../flow/ip.js";
 import { ipv4TextKey } from "./aggregate-order.js";
-import { U32Table } from "./int-tables.js";
+import { QuadTable, U32Table } from "./int-tables.js";
 
-/** No minute in the minute cache (epoch minutes of valid flows are ≥ 0). */
+/** No minute in a ring entry (epoch minutes of valid flows are ≥ 0). */
 export const NO_MINUTE = -0x80000000;
-/** Fields of a node's record in `rec` (REC int32s per node). */
-export const REC = 4;
-export const REC_EPOCH = 0;
-export const REC_MINUTE = 1;
-export const REC_HEAD = 2;
-export const REC_CUSTOMER = 3;
+/** An id found with this bit set belongs to a node last confirmed under an older matcher: ask the matcher again. */
+export const STALE = 0x40000000;
+/** Minute-ring entries per node: (minute, head block) pairs at 2·(minute & RING_MASK). */
+export const RING_ENTRIES = 4;
+export const RING_MASK = RING_ENTRIES - 1;
+/** int32s of a node's ring (32 bytes: half a cache line). */
+export const RING = 2 * RING_ENTRIES;
 
 /**
- * Dense node ids over the addresses that have open minutes. Per node: family and address words,
- * and a 16-byte record (`rec`) the hot path reads in one go: the matcher epoch the node was last
- * confirmed under, the minute and head block of its most recent flow (most flows of a node fall
- * in the minute of its previous flow), and its customer (interned id).
+ * Dense node ids over the addresses that have open minutes. An address's id is looked up in one
+ * probe without allocating (U32Table for IPv4, QuadTable for IPv6: keys and value interleaved); the value carries STALE while the node
+ * awaits reconfirmation by a replaced matcher. Per node: family, address words, customer (interned
+ * id), and a 32-byte ring (`ring`) caching the head block of up to RING_ENTRIES open minutes,
+ * direct-mapped by minute. The ring is only a cache: the accumulator's (node, minute) table is the
+ * record, so an entry may be overwritten at any time. A node's flows keep landing in a handful of
+ * neighbouring minutes (flows spanning minutes, exporters' out-of-order records), which a
+ * one-entry cache missed a third of the time on the bench workload.
  */
 export class OpenNodes {
   private v4Ids: U32Table;
-  private v6Ids = new Map<string, number>();
+  private v6Ids = new QuadTable();
   family: Uint8Array;
   /** (nodes, 4) address words */
   addr: Uint32Array;
-  /** (nodes, REC) */
-  rec: Int32Array;
+  customer: Int32Array;
+  /** (nodes, RING) */
+  ring: Int32Array;
   count = 0;
 
   constructor(capacity = 64) {
@@ -33,45 +39,63 @@ export class OpenNodes {
     this.v4Ids = new U32Table(n);
     this.family = new Uint8Array(n);
     this.addr = new Uint32Array(4 * n);
-    this.rec = new Int32Array(REC * n);
+    this.customer = new Int32Array(n);
+    this.ring = new Int32Array(RING * n).fill(NO_MINUTE);
   }
 
+  /** The node's id (with STALE when awaiting reconfirmation), or -1. */
   findV4(addr: number): number {
     return this.v4Ids.get(addr);
   }
 
   findV6(words: Uint32Array, w: number): number {
-    return this.v6Ids.get(v6Key(words, w)) ?? -1;
+    return this.v6Ids.get(words[w]!, words[w + 1]!, words[w + 2]!, words[w + 3]!);
   }
 
-  addV4(addr: number, customer: number, epoch: number): number {
-    const node = this.add(4, customer, epoch);
+  addV4(addr: number, customer: number): number {
+    const node = this.add(4, customer);
     this.addr[4 * node] = addr;
     this.v4Ids.set(addr, node);
     return node;
   }
 
-  addV6(words: Uint32Array, w: number, customer: number, epoch: number): number {
-    const node = this.add(6, customer, epoch);
+  addV6(words: Uint32Array, w: number, customer: number): number {
+    const node = this.add(6, customer);
     this.addr.set(words.subarray(w, w + 4), 4 * node);
-    this.v6Ids.set(v6Key(words, w), node);
+    this.v6Ids.set(words[w]!, words[w + 1]!, words[w + 2]!, words[w + 3]!, node);
     return node;
   }
 
-  private add(family: 4 | 6, customer: number, epoch: number): number {
+  /** Marks every node as awaiting reconfirmation (the matcher changed). */
+  markStale(): void {
+    for (let node = 0; node < this.count; node++) this.setId(node, node | STALE);
+  }
+
+  /** Clears a node's STALE mark (the current matcher still calls it a node). */
+  confirm(node: number): void {
+    this.setId(node, node);
+  }
+
+  private setId(node: number, value: number): void {
+    const a = this.addr;
+    const w = 4 * node;
+    if (this.family[node] === 4) this.v4Ids.set(a[w]!, value);
+    else this.v6Ids.set(a[w]!, a[w + 1]!, a[w + 2]!, a[w + 3]!, value);
+  }
+
+  private add(family: 4 | 6, customer: number): number {
     const node = this.count++;
     if (node >= this.family.length) {
       const cap = 2 * this.family.length;
       this.family = grow(this.family, cap);
       this.addr = grow(this.addr, 4 * cap);
-      this.rec = grow(this.rec, REC * cap);
+      this.customer = grow(this.customer, cap);
+      const ring = new Int32Array(RING * cap).fill(NO_MINUTE);
+      ring.set(this.ring);
+      this.ring = ring;
     }
     this.family[node] = family;
-    const r = REC * node;
-    this.rec[r + REC_EPOCH] = epoch;
-    this.rec[r + REC_MINUTE] = NO_MINUTE;
-    this.rec[r + REC_HEAD] = -1;
-    this.rec[r + REC_CUSTOMER] = customer;
+    this.customer[node] = customer;
     return node;
   }
 
@@ -87,31 +111,37 @@ export class OpenNodes {
 
   /**
    * Keeps the nodes with `keep[node]` set, renumbered in order (so a node's id only goes down),
-   * rebuilds the lookups and clears the minute cache. Returns each old id's new id (-1: dropped).
+   * rebuilds the lookups (keeping STALE marks) and clears the rings. Returns each old id's new id
+   * (-1: dropped).
    */
   retain(keep: Uint8Array): Int32Array {
     const old = this.count;
     const newId = new Int32Array(old).fill(-1);
     let n = 0;
     for (let node = 0; node < old; node++) if (keep[node] === 1) newId[node] = n++;
-    this.v4Ids = new U32Table(Math.max(16, n));
-    this.v6Ids = new Map();
+    const oldV4 = this.v4Ids;
+    const oldV6 = this.v6Ids;
+    this.v4Ids = new U32Table(Math.max(16, old)); // as many as were open: the next minutes see about as many nodes
+    this.v6Ids = new QuadTable();
     for (let node = 0; node < old; node++) {
       const id = newId[node]!;
       if (id < 0) continue;
+      const v4 = this.family[node] === 4;
+      const a = this.addr;
+      const w = 4 * node;
+      const stale = (v4 ? oldV4.get(a[w]!) : oldV6.get(a[w]!, a[w + 1]!, a[w + 2]!, a[w + 3]!)) & STALE;
       this.family[id] = this.family[node]!;
       this.addr.copyWithin(4 * id, 4 * node, 4 * node + 4);
-      this.rec.copyWithin(REC * id, REC * node, REC * node + REC);
-      this.rec[REC * id + REC_MINUTE] = NO_MINUTE;
-      if (this.family[id] === 4) this.v4Ids.set(this.addr[4 * id]!, id);
-      else this.v6Ids.set(v6Key(this.addr, 4 * id), id);
+      this.customer[id] = this.customer[node]!;
+      const x = 4 * id;
+      if (v4) this.v4Ids.set(a[x]!, id | stale);
+      else this.v6Ids.set(a[x]!, a[x + 1]!, a[x + 2]!, a[x + 3]!, id | stale);
     }
+    this.ring.fill(NO_MINUTE, 0, RING * old);
     this.count = n;
     return newId;
   }
 }
-
-const v6Key = (words: Uint32Array, w: number): string => `${words[w]}:${words[w + 1]}:${words[w + 2]}:${words[w + 3]}`;
 
 function grow<T extends Uint8Array | Uint32Array | Int32Array>(a: T, cap: number): T {
   const b = new (a.constructor as new (n: number) => T)(cap);

@@ -13,6 +13,14 @@ const MAX_CHAIN = 2;
 export const MAX_BLOCKS_PER_SLOT = MAX_CHAIN + DENSE_BLOCKS;
 /** Keys word of a dense head (no key byte is ever 255). */
 const DENSE_MARK = -1;
+/**
+ * Bit 7 of each byte of `x` that is zero (exact for the lowest zero byte, which is all callers use;
+ * bytes above it may be flagged falsely).
+ */
+function zeroBytes(x: number): number {
+  return (x - 0x01010101) & ~x & 0x80808080;
+}
+
 /** Block indices must fit the 24-bit next pointer. */
 const MAX_BLOCKS = 1 << 24;
 
@@ -82,32 +90,17 @@ export class CounterStore {
       const w = meta[m]!;
       if (w === DENSE_MARK) return BLOCK_WIDTH * meta[m + 1]! + 3 * key;
       const base = BLOCK_WIDTH * b + 1;
-      let kb = w & 255;
-      if (kb === k1) return base;
-      if (kb === 0) {
-        meta[m] = w | k1;
-        return base;
-      }
-      kb = (w >>> 8) & 255;
-      if (kb === k1) return base + 3;
-      if (kb === 0) {
-        meta[m] = w | (k1 << 8);
-        return base + 3;
-      }
-      kb = (w >>> 16) & 255;
-      if (kb === k1) return base + 6;
-      if (kb === 0) {
-        meta[m] = w | (k1 << 16);
-        return base + 6;
-      }
-      kb = w >>> 24;
-      if (kb === k1) return base + 9;
-      if (kb === 0) {
-        meta[m] = w | (k1 << 24);
-        return base + 9;
+      // entries 0–3 without data-dependent branches: the lowest key byte that is k1 or empty (0)
+      // is the entry (keys fill in order and never repeat); OR-ing k1 in claims an empty byte and
+      // leaves a matching one as it was
+      const hit = zeroBytes(w ^ Math.imul(k1, 0x01010101)) | zeroBytes(w);
+      if (hit !== 0) {
+        const shift = (31 - Math.clz32(hit & -hit)) & 24;
+        meta[m] = w | (k1 << shift);
+        return base + 3 * (shift >>> 3);
       }
       const w2 = meta[m + 1]!;
-      kb = w2 & 255;
+      const kb = w2 & 255;
       if (kb === k1) return base + 12;
       if (kb === 0) {
         meta[m + 1] = w2 | k1;

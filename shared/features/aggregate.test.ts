@@ -227,6 +227,28 @@ describe("aggregation invariants", () => {
     expect(acc.closeAll().map((r) => [r.node, r.customer])).toEqual([["203.0.113.3", "renamed"]]);
   });
 
+  it("asks a replaced matcher again about cached non-nodes and open nodes, also across a compaction", () => {
+    const before = new NodeSet([{ prefix: "203.0.113.0/25", customer: "acme" }]);
+    const after = new NodeSet([{ prefix: "203.0.113.128/25", customer: "beta" }, { prefix: "203.0.113.1/32", customer: "beta" }, { prefix: "203.0.113.3/32", customer: "beta" }]);
+    const acc = new MinuteAccumulator(before);
+    const next = { startMs: T0 + MINUTE_MS + 5_000, endMs: T0 + MINUTE_MS + 5_000 };
+    acc.addRecords([flow({ dst: "203.0.113.1" }), flow({ dst: "203.0.113.2" }), flow({ dst: "203.0.113.3", ...next }), flow({ dst: "203.0.113.200" })]);
+    expect(acc.stats).toMatchObject({ flows: 4, matched: 3, unmatched: 1 });
+    acc.setMatcher(after);
+    // .1 still a node: keeps acme; .2 no longer one: dropped (its open minute stays); .200 (no node before) now one
+    acc.addRecords([flow({ dst: "203.0.113.1" }), flow({ dst: "203.0.113.2" }), flow({ dst: "203.0.113.200" })]);
+    expect(acc.stats).toMatchObject({ flows: 7, matched: 5, unmatched: 2 });
+    // closing minute M compacts: .3 stays open, unconfirmed; the new matcher still decides for it (keeps acme)
+    expect(acc.closeBefore(M + 1).map((r) => [r.node, r.customer, r.counters[0]])).toEqual([
+      ["203.0.113.1", "acme", 20],
+      ["203.0.113.2", "acme", 10],
+      ["203.0.113.200", "beta", 10],
+    ]);
+    acc.addRecords([flow({ dst: "203.0.113.3", ...next }), flow({ dst: "203.0.113.2", ...next })]);
+    expect(acc.stats).toMatchObject({ flows: 9, matched: 6, unmatched: 3 });
+    expect(acc.closeAll().map((r) => [r.node, r.customer, r.minute, r.counters[0]])).toEqual([["203.0.113.3", "acme", M + 1, 20]]);
+  });
+
   it("loses nothing when the counter pool grows (many nodes, one minute, fresh accumulator)", () => {
     const flows = Array.from({ length: 300 }, (_, i) => flow({ dst: `203.0.113.${i % 250}`, dstPort: 50000 + i, startMs: T0 + i, endMs: T0 + i + (i % 3 === 0 ? 90_000 : 0) }));
     const rows = aggregateMinutes(flows, customers);

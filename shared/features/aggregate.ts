@@ -1,12 +1,12 @@
 /** @module Minute aggregation: flows → per-node, per-minute raw counters of the 86 features. */
 import { FlowColumns } from "../flow/columns.js";
 import type { FlowRecord } from "../flow/record.js";
-import { COMBO_INDEX, COMBOS, FLAG_KEY_BASE } from "./aggregate-layout.js";
+import { COMBO, FLAG_KEY, FLAG_LANE, PORT_CLASS, PORT_MASK, PROTO_ROW, TCP_ROW } from "./aggregate-keys.js";
+import { COMBOS } from "./aggregate-layout.js";
 import { FEATURE_COUNT } from "./catalogue.js";
-import { NO_MINUTE, OpenNodes, REC, REC_CUSTOMER, REC_EPOCH, REC_HEAD, REC_MINUTE } from "./aggregate-nodes.js";
+import { NO_MINUTE, OpenNodes, RING, RING_MASK, STALE } from "./aggregate-nodes.js";
 import { sortNodesByText } from "./aggregate-order.js";
-import { BLOCK_BYTES, CounterStore, MAX_BLOCKS_PER_SLOT } from "./aggregate-store.js";
-import { portClass, PROTO_TCP, protocolClass, tcpFlagIndex } from "./classes.js";
+import { BLOCK_BYTES, BLOCK_WIDTH, CounterStore, MAX_BLOCKS_PER_SLOT } from "./aggregate-store.js";
 import { PairTable } from "./int-tables.js";
 import type { NodeMatcher } from "./nodes.js";
 
@@ -16,7 +16,8 @@ export const MINUTE_MS = 60_000;
  * Most bytes of counters one open node-minute can take (aggregate-store.ts: two chained 128-byte
  * blocks of five keys, plus the dense run that replaced them until the next close compacts). A
  * typical node-minute uses one or two blocks (`MinuteAccumulator.openBytes` gives the real
- * figure); bookkeeping adds about 40 bytes more.
+ * figure); bookkeeping adds about 50–100 bytes more (the slot record and its (node, minute) table
+ * entry, and the node-minute's share of its node's address entry and 32-byte minute ring).
  */
 export const BYTES_PER_NODE_MINUTE = MAX_BLOCKS_PER_SLOT * BLOCK_BYTES;
 
@@ -50,9 +51,10 @@ export interface AccumulatorOptions {
 /** Closed rows whose counters share one backing buffer (allocating one per row costs more than expanding it). */
 const ROWS_PER_CHUNK = 256;
 
-/** Flag class index (0–7) → its counter key and lane (aggregate-layout.ts). */
-const FLAG_KEY = Int8Array.from({ length: 8 }, (_, i) => FLAG_KEY_BASE + Math.floor(i / 3));
-const FLAG_LANE = Int8Array.from({ length: 8 }, (_, i) => i % 3);
+/** Rows per addChunk: their lookups' lines (a few per row) stay in L1/L2 between passes. */
+const CHUNK = 256;
+/** Size − 1 of the direct-mapped cache of IPv4 addresses that are no node. */
+const NOT_NODE_MASK = 255;
 
 /**
  * Accumulates flows into open node-minutes. Attribution rules (the documented contract of the
@@ -69,7 +71,8 @@ const FLAG_LANE = Int8Array.from({ length: 8 }, (_, i) => i % 3);
  * Storage is allocation-free per flow: an open node's id is found by its address before the
  * matcher is asked (so a node's prefix lookup runs once per matcher, not once per flow), and each
  * open node-minute keeps only the counter keys it has seen, in a sparse block chain
- * (aggregate-store.ts). Closing expands each node-minute into the 86 features.
+ * (aggregate-store.ts). Rows go through in chunks, in passes that overlap the lookups' cache misses
+ * (addColumns). Closing expands each node-minute into the 86 features.
  */
 export class MinuteAccumulator {
   readonly stats: AggregationStats = { flows: 0, matched: 0, unmatched: 0, late: 0, overCapacity: 0 };
@@ -79,8 +82,6 @@ export class MinuteAccumulator {
   private readonly customerIds = new Map<string, number>();
   /** matcher customer index → interned id; reset when the matcher changes */
   private customerCache: number[] = [];
-  /** bumped by setMatcher: an open node confirmed under an older matcher is asked again */
-  private matcherEpoch = 0;
   /** Minutes before this one are closed: shares that fall there are late (counted, dropped). */
   private closedBefore = Number.NEGATIVE_INFINITY;
   private readonly open = new OpenNodes();
@@ -91,7 +92,16 @@ export class MinuteAccumulator {
   private slotMinute = new Float64Array(64);
   private slotHead = new Int32Array(64);
   private slotCount = 0;
-  /** set by nodeV4/nodeV6 when a node was refused for capacity during the current row */
+  /** per-chunk scratch of addChunk: each row's nodes and single-minute head blocks (-1: none) */
+  private readonly chunkIn = new Int32Array(CHUNK);
+  private readonly chunkOut = new Int32Array(CHUNK);
+  private readonly chunkHeadIn = new Int32Array(CHUNK);
+  private readonly chunkHeadOut = new Int32Array(CHUNK);
+  /** IPv4 addresses the current matcher calls no node, direct-mapped by low bits (-1: empty) */
+  private notNode = new Float64Array(NOT_NODE_MASK + 1).fill(-1);
+  /** xor of the first words of the blocks pass 2 read (kept so the reads are not optimized away) */
+  private touched = 0;
+  /** set by resolveV4/nodeV6 when a node was refused for capacity during the current row */
   private full = false;
 
   constructor(
@@ -105,7 +115,9 @@ export class MinuteAccumulator {
   setMatcher(nodes: NodeMatcher): void {
     this.nodes = nodes;
     this.customerCache = [];
-    this.matcherEpoch++;
+    this.notNode.fill(-1);
+    // an open node confirmed under the older matcher is asked again (OpenNodes STALE)
+    this.open.markStale();
   }
 
   /** The close watermark: minutes before it have been closed (or were closed before a restart). */
@@ -118,25 +130,62 @@ export class MinuteAccumulator {
     if (minute > this.closedBefore) this.closedBefore = minute;
   }
 
-  /** Adds every row of a column batch. */
+  /**
+   * Adds every row of a column batch, CHUNK rows at a time in three passes: (1) each row's two
+   * nodes, (2) the head block of each single-minute row's node-minutes, then a read of each head's
+   * first line, (3) the counters, row by row. The lookups of passes 1 and 2 do not depend on each other
+   * across rows, so their cache misses overlap instead of queueing behind one row's chain of
+   * dependent loads; pass 3 then finds its lines in cache. Every side effect (node creation,
+   * node-minute creation, counter sums) still happens in row order, so results are identical to a
+   * row-at-a-time loop.
+   */
   addColumns(cols: FlowColumns): void {
+    const n = cols.length;
+    for (let from = 0; from < n; from += CHUNK) this.addChunk(cols, from, Math.min(n, from + CHUNK));
+    const stats = this.stats;
+    stats.flows += n;
+    stats.unmatched = stats.flows - stats.matched;
+  }
+
+  private addChunk(cols: FlowColumns, from: number, to: number): void {
     const { family, src, dst, srcPort, dstPort, protocol, tcpFlags, packets, bytes, samplingRate, startMs, endMs } = cols;
     const stats = this.stats;
     const store = this.store;
-    const comboIndex = COMBO_INDEX;
+    const open = this.open;
+    const nodeIn = this.chunkIn;
+    const nodeOut = this.chunkOut;
+    const headIn = this.chunkHeadIn;
+    const headOut = this.chunkHeadOut;
+    const notNode = this.notNode;
+    const comboIndex = COMBO;
+    const protoRows = PROTO_ROW;
+    const portMasks = PORT_MASK;
+    const portClasses = PORT_CLASS;
+    const tcpRows = TCP_ROW;
     const outKeys = COMBOS;
     const flagKeys = FLAG_KEY;
     const flagLanes = FLAG_LANE;
     const minuteMs = MINUTE_MS;
-    const n = cols.length;
-    let matched = 0;
-    for (let i = 0; i < n; i++) {
+    const closedBefore = this.closedBefore;
+    // pass 1: nodes (in row order: nodes are created, and refused for capacity, as rows come)
+    for (let i = from; i < to; i++) {
       const w = 4 * i;
       let inNode: number;
       let outNode: number;
       if (family[i] === 4) {
-        inNode = this.nodeV4(dst[w]!);
-        outNode = this.nodeV4(src[w]!);
+        // an id without STALE is a node confirmed under the current matcher; -1 (absent) is ≥ STALE unsigned
+        const da = dst[w]!;
+        if (notNode[da & NOT_NODE_MASK] === da) inNode = -1;
+        else {
+          inNode = open.findV4(da);
+          if (inNode >>> 0 >= STALE) inNode = this.resolveV4(da, inNode);
+        }
+        const sa = src[w]!;
+        if (notNode[sa & NOT_NODE_MASK] === sa) outNode = -1;
+        else {
+          outNode = open.findV4(sa);
+          if (outNode >>> 0 >= STALE) outNode = this.resolveV4(sa, outNode);
+        }
       } else {
         inNode = this.nodeV6(dst, w);
         outNode = this.nodeV6(src, w);
@@ -145,52 +194,95 @@ export class MinuteAccumulator {
         this.full = false;
         stats.overCapacity++;
       }
+      nodeIn[i - from] = inNode;
+      nodeOut[i - from] = outNode;
+    }
+    // pass 2: head blocks of single-minute rows (multi-minute rows find theirs in pass 3)
+    for (let i = from; i < to; i++) {
+      const j = i - from;
+      const inNode = nodeIn[j]!;
+      const outNode = nodeOut[j]!;
+      headIn[j] = -1;
+      headOut[j] = -1;
       if (inNode < 0 && outNode < 0) continue;
-      matched++;
-      const proto = protocol[i]!;
-      const protoRow = protocolClass(proto) * 8;
-      const rate = samplingRate[i]! || 1;
-      const pk = packets[i]! * rate;
-      const by = bytes[i]! * rate;
-      const flagIndex = proto === PROTO_TCP ? tcpFlagIndex(tcpFlags[i]!) : -1;
-      const flagKey = flagIndex >= 0 ? flagKeys[flagIndex]! : -1;
-      const flagLane = flagIndex >= 0 ? flagLanes[flagIndex]! : 0;
-      const inKey = comboIndex[protoRow + portClass(dstPort[i]!, proto)]!;
-      const outKey = outKeys + comboIndex[protoRow + portClass(srcPort[i]!, proto)]!;
       const start = startMs[i]!;
       const end = endMs[i]!;
       const m0 = Math.floor(start / minuteMs);
-      const closedBefore = this.closedBefore;
-      if (end <= start || Math.floor(end / minuteMs) === m0) {
-        if (m0 < closedBefore) {
-          stats.late++;
-          continue;
-        }
-        // entry() may grow the pool: take the entry first, then read store.pool
-        if (inNode >= 0) {
-          const v = store.entry(this.head(inNode, m0), inKey);
+      if (m0 < closedBefore || !(end <= start || Math.floor(end / minuteMs) === m0)) continue;
+      if (inNode >= 0) {
+        const ring = open.ring;
+        const r = RING * inNode + 2 * (m0 & RING_MASK);
+        const head = ring[r] === m0 ? ring[r + 1]! : this.newHead(inNode, m0);
+        headIn[j] = head;
+      }
+      if (outNode >= 0) {
+        const ring = open.ring;
+        const r = RING * outNode + 2 * (m0 & RING_MASK);
+        const head = ring[r] === m0 ? ring[r + 1]! : this.newHead(outNode, m0);
+        headOut[j] = head;
+      }
+    }
+    // pass 2b: read each head block's first word, so pass 3 finds them in cache (a loop of
+    // independent loads: their misses overlap)
+    const meta = store.meta;
+    let touch = 0;
+    for (let j = 0; j < to - from; j++) touch ^= meta[2 * BLOCK_WIDTH * Math.max(0, headIn[j]!)]! ^ meta[2 * BLOCK_WIDTH * Math.max(0, headOut[j]!)]!;
+    this.touched = touch;
+    // pass 3: counters
+    let matched = 0;
+    let late = 0;
+    for (let i = from; i < to; i++) {
+      const j = i - from;
+      const inNode = nodeIn[j]!;
+      const outNode = nodeOut[j]!;
+      if (inNode < 0 && outNode < 0) continue;
+      matched++;
+      const proto = protocol[i]!;
+      const protoRow = protoRows[proto]!;
+      const portMask = portMasks[proto]!;
+      const rate = samplingRate[i]! || 1;
+      const pk = packets[i]! * rate;
+      const by = bytes[i]! * rate;
+      const flagRow = tcpRows[proto]! + tcpFlags[i]!;
+      const flagKey = flagKeys[flagRow]!;
+      const flagLane = flagLanes[flagRow]!;
+      const inKey = comboIndex[protoRow + (portClasses[dstPort[i]!]! & portMask)]!;
+      const outKey = outKeys + comboIndex[protoRow + (portClasses[srcPort[i]!]! & portMask)]!;
+      const hIn = headIn[j]!;
+      const hOut = headOut[j]!;
+      if (hIn >= 0 || hOut >= 0) {
+        // single-minute row: heads from pass 2. entry() may grow the pool: take the entry first, then read store.pool
+        if (hIn >= 0) {
+          const v = store.entry(hIn, inKey);
           const p = store.pool;
           p[v]! += pk;
           p[v + 1]! += by;
           p[v + 2]! += 1;
         }
-        if (outNode >= 0) {
-          const head = this.head(outNode, m0);
-          const v = store.entry(head, outKey);
+        if (hOut >= 0) {
+          const v = store.entry(hOut, outKey);
           const p = store.pool;
           p[v]! += pk;
           p[v + 1]! += by;
           p[v + 2]! += 1;
           if (flagKey >= 0) {
-            const fv = store.entry(head, flagKey) + flagLane;
+            const fv = store.entry(hOut, flagKey) + flagLane;
             store.pool[fv]! += 1;
           }
         }
         continue;
       }
+      const start = startMs[i]!;
+      const end = endMs[i]!;
+      const m0 = Math.floor(start / minuteMs);
+      if (end <= start || Math.floor(end / minuteMs) === m0) {
+        // single-minute rows reach here only when late
+        late++;
+        continue;
+      }
       const m1 = Math.floor(end / minuteMs);
       const duration = end - start;
-      if (m0 < closedBefore) stats.late++;
+      if (m0 < closedBefore) late++;
       for (let m = Math.max(m0, closedBefore); m <= m1; m++) {
         const overlap = Math.min(end, (m + 1) * minuteMs) - Math.max(start, m * minuteMs);
         if (overlap <= 0) continue;
@@ -216,9 +308,8 @@ export class MinuteAccumulator {
         }
       }
     }
+    stats.late += late;
     stats.matched += matched;
-    stats.flows += n;
-    stats.unmatched = stats.flows - stats.matched;
   }
 
   /** Adds validated flow records (convenience path; parsers fill FlowColumns directly). */
@@ -301,7 +392,7 @@ export class MinuteAccumulator {
         order[j + 1] = s;
       }
       const text = open.text(node);
-      const customer = this.customerNames[open.rec[REC * node + REC_CUSTOMER]!]!;
+      const customer = this.customerNames[open.customer[node]!]!;
       for (let i = from; i < to; i++) {
         const s = order[i]!;
         if (used === chunk.length) {
@@ -343,7 +434,8 @@ export class MinuteAccumulator {
     const keepNode = new Uint8Array(this.open.count);
     for (const s of keep) keepNode[slotNode[s]!] = 1;
     const newNode = this.open.retain(keepNode);
-    this.slotIds = new PairTable(keep.length);
+    // sized for the node-minutes just held, not just the kept ones: the next interval opens about as many (no regrowth)
+    this.slotIds = new PairTable(Math.max(keep.length, this.slotCount));
     let n = 0;
     for (const s of keep) {
       // n ≤ s: rewriting in place only overwrites slots already read
@@ -358,34 +450,38 @@ export class MinuteAccumulator {
     this.slotCount = n;
   }
 
-  /** Open node id of an IPv4 address, creating it when the matcher says it is a node; -1 when not (or refused). No closures here: a captured variable would cost an allocation per call. */
-  private nodeV4(addr: number): number {
-    const open = this.open;
-    const id = open.findV4(addr);
-    if (id >= 0 && open.rec[REC * id + REC_EPOCH] === this.matcherEpoch) return id;
+  /**
+   * Open node id of an IPv4 address whose lookup gave `found` (-1, or an id marked STALE), creating
+   * the node when the matcher says it is one; -1 when not (or refused). No closures here: a
+   * captured variable would cost an allocation per call.
+   */
+  private resolveV4(addr: number, found: number): number {
     const c = this.nodes.matchV4(addr);
-    if (c < 0) return -1;
+    if (c < 0) {
+      this.notNode[addr & NOT_NODE_MASK] = addr;
+      return -1;
+    }
     const customer = this.customerId(c);
-    if (id >= 0) return this.reconfirm(id);
+    if (found >= 0) return this.reconfirm(found & ~STALE);
     if (!this.hasRoom()) return -1;
-    return open.addV4(addr, customer, this.matcherEpoch);
+    return this.open.addV4(addr, customer);
   }
 
   private nodeV6(words: Uint32Array, w: number): number {
     const open = this.open;
-    const id = open.findV6(words, w);
-    if (id >= 0 && open.rec[REC * id + REC_EPOCH] === this.matcherEpoch) return id;
+    const found = open.findV6(words, w);
+    if (found >= 0 && found < STALE) return found;
     const c = this.nodes.matchV6(words[w]!, words[w + 1]!, words[w + 2]!, words[w + 3]!);
     if (c < 0) return -1;
     const customer = this.customerId(c);
-    if (id >= 0) return this.reconfirm(id);
+    if (found >= 0) return this.reconfirm(found & ~STALE);
     if (!this.hasRoom()) return -1;
-    return open.addV6(words, w, customer, this.matcherEpoch);
+    return open.addV6(words, w, customer);
   }
 
   /** An open node the new matcher still calls a node: it keeps its customer. */
   private reconfirm(id: number): number {
-    this.open.rec[REC * id + REC_EPOCH] = this.matcherEpoch;
+    this.open.confirm(id);
     return id;
   }
 
@@ -398,11 +494,13 @@ export class MinuteAccumulator {
 
   /** Head block of (node, minute), created when new. */
   private head(node: number, minute: number): number {
-    const rec = this.open.rec;
-    if (rec[REC * node + REC_MINUTE] === minute) return rec[REC * node + REC_HEAD]!;
+    const ring = this.open.ring;
+    const r = RING * node + 2 * (minute & RING_MASK);
+    if (ring[r] === minute) return ring[r + 1]!;
     return this.newHead(node, minute);
   }
 
+  /** Head block of (node, minute) from the slot table, created when new, and cached in the node's ring. */
   private newHead(node: number, minute: number): number {
     let s = this.slotIds.get(node, minute);
     if (s < 0) {
@@ -421,8 +519,10 @@ export class MinuteAccumulator {
     const head = this.slotHead[s]!;
     // cache only what an int32 holds exactly (epoch minutes of valid flows always do)
     if ((minute | 0) === minute && minute !== NO_MINUTE) {
-      this.open.rec[REC * node + REC_MINUTE] = minute;
-      this.open.rec[REC * node + REC_HEAD] = head;
+      const r = RING * node + 2 * (minute & RING_MASK);
+      const ring = this.open.ring;
+      ring[r] = minute;
+      ring[r + 1] = head;
     }
     return head;
   }

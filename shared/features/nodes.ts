@@ -1,8 +1,12 @@
 /** @module NodeSet: which IPs are nodes (customer IPs), from exact addresses or CIDR prefixes, with fast lookups. */
 import { type IpPrefix, parsePrefix, wordMask } from "../flow/ip.js";
-import { U32Table } from "./int-tables.js";
+import { QuadTable, U32Table } from "./int-tables.js";
 
-/** What aggregation needs to know about nodes: the customer index of an address, or -1 when it is not a node. */
+/**
+ * What aggregation needs to know about nodes: the customer index of an address, or -1 when it is not
+ * a node. Answers must not change over the matcher's life: MinuteAccumulator caches them (node ids,
+ * and recent non-node addresses) until `setMatcher` gives it a new matcher.
+ */
 export interface NodeMatcher {
   matchV4(addr: number): number;
   matchV6(w0: number, w1: number, w2: number, w3: number): number;
@@ -25,7 +29,9 @@ export class NodeSet implements NodeMatcher {
   private v4Tables: U32Table[] = [];
   /** Per /16 block of IPv4 space: 1 when some prefix overlaps it. Rejects most non-node addresses in one load. */
   private readonly v4Blocks = new Uint8Array(65536);
-  private readonly v6: Map<number, Map<string, number>> = new Map();
+  private readonly v6: Map<number, QuadTable> = new Map();
+  /** Tables of v6Lengths, same order. */
+  private v6Tables: QuadTable[] = [];
   readonly customers: string[] = [];
 
   /**
@@ -50,6 +56,7 @@ export class NodeSet implements NodeMatcher {
     this.v4Lengths.sort((a, b) => b - a);
     this.v6Lengths.sort((a, b) => b - a);
     this.v4Tables = this.v4Lengths.map((len) => this.v4.get(len)!);
+    this.v6Tables = this.v6Lengths.map((len) => this.v6.get(len)!);
   }
 
   private add(prefix: IpPrefix, customer: number): void {
@@ -67,12 +74,12 @@ export class NodeSet implements NodeMatcher {
     } else {
       let table = this.v6.get(prefix.length);
       if (!table) {
-        table = new Map();
+        table = new QuadTable();
         this.v6.set(prefix.length, table);
         this.v6Lengths.push(prefix.length);
       }
-      const key = prefix.words.join(":");
-      if (!table.has(key)) table.set(key, customer);
+      const [w0, w1, w2, w3] = prefix.words;
+      if (table.get(w0, w1, w2, w3) < 0) table.set(w0, w1, w2, w3, customer);
     }
   }
 
@@ -91,10 +98,12 @@ export class NodeSet implements NodeMatcher {
 
   /** Customer index of an IPv6 address given as four words, or -1. */
   matchV6(w0: number, w1: number, w2: number, w3: number): number {
-    for (const len of this.v6Lengths) {
-      const key = `${(w0 & wordMask(len, 0)) >>> 0}:${(w1 & wordMask(len, 1)) >>> 0}:${(w2 & wordMask(len, 2)) >>> 0}:${(w3 & wordMask(len, 3)) >>> 0}`;
-      const hit = this.v6.get(len)!.get(key);
-      if (hit !== undefined) return hit;
+    const lengths = this.v6Lengths;
+    const tables = this.v6Tables;
+    for (let i = 0; i < lengths.length; i++) {
+      const len = lengths[i]!;
+      const hit = tables[i]!.get(w0 & wordMask(len, 0), w1 & wordMask(len, 1), w2 & wordMask(len, 2), w3 & wordMask(len, 3));
+      if (hit >= 0) return hit;
     }
     return -1;
   }

@@ -1,0 +1,80 @@
+/** @module bench/ingest aggregate-only driver: replays the cached v9 workload's decoded batches through MinuteAccumulator, prints ns/flow and a hash of every closed row (for profiling and bit-identity checks). */
+// Run: npx tsx bench/ingest/agg-driver.ts [--reps 10] [--close-every N]   (needs a bench:ingest cache)
+// Run with node --expose-gc --import tsx for a full GC before each rep, as run.ts does.
+// --close-every N: closeBefore(latest minute seen) after every N batches too, exercising compaction and late flows.
+// --fold N: every source folded onto N nodes (a cache-resident working set: the compute floor).
+import { createHash } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { netflowV9 } from "../../edge/src/parsers/netflow-v9/parse.js";
+import { MinuteAccumulator, type NodeMinute } from "../../shared/features/aggregate.js";
+import { NodeSet } from "../../shared/features/nodes.js";
+import { asDatagrams, decodeBatches } from "./ours.js";
+
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i < 0 ? fallback : Number(process.argv[i + 1]);
+};
+const root = join(import.meta.dirname, "..", "out", "ingest");
+const dir = join(root, readdirSync(root).filter((d) => d.startsWith("w"))[0]!);
+const meta = JSON.parse(readFileSync(join(dir, "workload.json"), "utf8")) as { prefixes: { prefix: string; customer: string }[]; records: number };
+const buf = new Uint8Array(readFileSync(join(dir, "v9.bin")));
+const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+const frames: Uint8Array[] = [];
+for (let at = 0; at < buf.length; ) {
+  const n = dv.getUint32(at);
+  frames.push(buf.subarray(at + 4, at + 4 + n));
+  at += 4 + n;
+}
+const nodeSet = new NodeSet(meta.prefixes);
+const batches = decodeBatches("v9", netflowV9, asDatagrams(frames, Date.UTC(2026, 2, 2, 10)), meta.records, 750);
+const reps = arg("reps", 10);
+const fold = arg("fold", 0);
+// --fold N: map every source to one of N nodes in 10.0.0.0/16 (a cache-resident working set: the compute floor)
+if (fold > 0) for (const c of batches) for (let i = 0; i < c.length; i++) c.src[4 * i] = (0x0a000000 + (c.src[4 * i]! % fold)) >>> 0;
+const closeEvery = arg("close-every", 0);
+
+function hashRows(h: ReturnType<typeof createHash>, rows: NodeMinute[]): void {
+  for (const r of rows) {
+    h.update(`${r.node}|${r.customer}|${r.minute}|`);
+    h.update(new Uint8Array(r.counters.buffer, r.counters.byteOffset, r.counters.byteLength));
+  }
+}
+
+let acc = new MinuteAccumulator(nodeSet);
+const times: number[] = [];
+const cpus: number[] = [];
+let digest = "";
+let rows = 0;
+let bytes = 0;
+for (let rep = 0; rep <= reps; rep++) {
+  if (closeEvery > 0) acc = new MinuteAccumulator(nodeSet);
+  (globalThis as { gc?: () => void }).gc?.();
+  const h = createHash("sha256");
+  let t = 0;
+  let b = 0;
+  let maxMinute = -Infinity;
+  const c0 = process.cpuUsage();
+  for (const cols of batches) {
+    const t0 = performance.now();
+    acc.addColumns(cols);
+    t += performance.now() - t0;
+    if (closeEvery > 0) {
+      for (let i = 0; i < cols.length; i++) maxMinute = Math.max(maxMinute, Math.floor(cols.endMs[i]! / 60000));
+      if (++b % closeEvery === 0) hashRows(h, acc.closeBefore(maxMinute));
+    }
+  }
+  const cu = process.cpuUsage(c0);
+  if (rep > 0) cpus.push((cu.user + cu.system) / 1000);
+  bytes = acc.openBytes;
+  const closed = acc.closeAll();
+  rows = closed.length;
+  hashRows(h, closed);
+  h.update(JSON.stringify(acc.stats));
+  digest = h.digest("hex").slice(0, 16);
+  if (rep > 0) times.push(t);
+}
+times.sort((a, b) => a - b);
+cpus.sort((a, b) => a - b);
+const n = meta.records;
+console.log(`cpu best ${((cpus[0]! * 1e6) / meta.records).toFixed(0)} ns/flow (rep cpu incl. closes: ${closeEvery > 0 ? 'yes' : 'no'}); agg-only best ${times[0]!.toFixed(1)} ms (${((times[0]! * 1e6) / n).toFixed(0)} ns/flow), median ${times[times.length >> 1]!.toFixed(1)} ms; rows ${rows}; openBytes ${bytes}; hash ${digest}; stats ${JSON.stringify(acc.stats)}`);
