@@ -21,6 +21,22 @@ function zeroBytes(x: number): number {
   return (x - 0x01010101) & ~x & 0x80808080;
 }
 
+/** Bytes of a WebAssembly.Memory page (the pool grows by whole pages). */
+const WASM_PAGE = 65536;
+
+/**
+ * A zeroed pool of at least `blocks` blocks (at least one 64 KiB page). Backed by a WebAssembly.Memory where there is one: its
+ * buffer starts on a page, so every block starts on a cache line (a 128-byte block then spans two
+ * lines, not three as in an ArrayBuffer, which is only 16-byte aligned). Never grown in place:
+ * memory.grow detaches the old buffer, and one detached buffer makes V8 check every typed-array
+ * access in the process for detachment from then on.
+ */
+function newPool(blocks: number): Float64Array {
+  const bytes = blocks * BLOCK_BYTES;
+  if (typeof WebAssembly !== "object") return new Float64Array(bytes / 8);
+  return new Float64Array(new WebAssembly.Memory({ initial: Math.ceil(bytes / WASM_PAGE) }).buffer);
+}
+
 /** Block indices must fit the 24-bit next pointer. */
 const MAX_BLOCKS = 1 << 24;
 
@@ -49,7 +65,7 @@ export class CounterStore {
   count = 0;
 
   constructor(blocks = 64) {
-    this.pool = new Float64Array(Math.max(1, blocks) * BLOCK_WIDTH);
+    this.pool = newPool(Math.max(1, blocks));
     this.meta = new Int32Array(this.pool.buffer);
   }
 
@@ -71,7 +87,7 @@ export class CounterStore {
   private grow(need: number): void {
     if (need > MAX_BLOCKS) throw new RangeError(`minute aggregation needs more than ${MAX_BLOCKS} counter blocks`);
     const blocks = Math.min(MAX_BLOCKS, Math.max(need, 2 * (this.pool.length / BLOCK_WIDTH)));
-    const pool = new Float64Array(blocks * BLOCK_WIDTH);
+    const pool = newPool(blocks);
     pool.set(this.pool.subarray(0, this.count * BLOCK_WIDTH));
     this.pool = pool;
     this.meta = new Int32Array(pool.buffer);

@@ -99,7 +99,7 @@ export class MinuteAccumulator {
   private readonly chunkHeadOut = new Int32Array(CHUNK);
   /** IPv4 addresses the current matcher calls no node, direct-mapped by low bits (-1: empty) */
   private notNode = new Float64Array(NOT_NODE_MASK + 1).fill(-1);
-  /** xor of the first words of the blocks pass 2 read (kept so the reads are not optimized away) */
+  /** xor of the words pass 2b read from the head blocks (kept so the reads are not optimized away) */
   private touched = 0;
   /** set by resolveV4/nodeV6 when a node was refused for capacity during the current row */
   private full = false;
@@ -133,7 +133,7 @@ export class MinuteAccumulator {
   /**
    * Adds every row of a column batch, CHUNK rows at a time in three passes: (1) each row's two
    * nodes, (2) the head block of each single-minute row's node-minutes, then a read of each head's
-   * first line, (3) the counters, row by row. The lookups of passes 1 and 2 do not depend on each other
+   * two lines, (3) the counters, row by row. The lookups of passes 1 and 2 do not depend on each other
    * across rows, so their cache misses overlap instead of queueing behind one row's chain of
    * dependent loads; pass 3 then finds its lines in cache. Every side effect (node creation,
    * node-minute creation, counter sums) still happens in row order, so results are identical to a
@@ -222,11 +222,15 @@ export class MinuteAccumulator {
         headOut[j] = head;
       }
     }
-    // pass 2b: read each head block's first word, so pass 3 finds them in cache (a loop of
-    // independent loads: their misses overlap)
+    // pass 2b: read a word of each of the head block's two cache lines (the pool is line aligned:
+    // aggregate-store.ts), so pass 3 finds them in cache (a loop of independent loads: their misses overlap)
     const meta = store.meta;
     let touch = 0;
-    for (let j = 0; j < to - from; j++) touch ^= meta[2 * BLOCK_WIDTH * Math.max(0, headIn[j]!)]! ^ meta[2 * BLOCK_WIDTH * Math.max(0, headOut[j]!)]!;
+    for (let j = 0; j < to - from; j++) {
+      const a = 2 * BLOCK_WIDTH * Math.max(0, headIn[j]!);
+      const b = 2 * BLOCK_WIDTH * Math.max(0, headOut[j]!);
+      touch ^= meta[a]! ^ meta[a + BLOCK_WIDTH]! ^ meta[b]! ^ meta[b + BLOCK_WIDTH]!;
+    }
     this.touched = touch;
     // pass 3: counters
     let matched = 0;
