@@ -3,9 +3,11 @@
 // Run with node --expose-gc --import tsx for a full GC before each rep, as run.ts does.
 // --close-every N: closeBefore(latest minute seen) after every N batches too, exercising compaction and late flows.
 // --fold N: every source folded onto N nodes (a cache-resident working set: the compute floor).
+// --ipfix: the IPFIX encoding of the same workload instead of v9; --batch N: datagrams per batch (default 750).
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { ipfix } from "../../edge/src/parsers/ipfix/parse.js";
 import { netflowV9 } from "../../edge/src/parsers/netflow-v9/parse.js";
 import { MinuteAccumulator, type NodeMinute } from "../../shared/features/aggregate.js";
 import { NodeSet } from "../../shared/features/nodes.js";
@@ -18,7 +20,8 @@ const arg = (name: string, fallback: number) => {
 const root = join(import.meta.dirname, "..", "out", "ingest");
 const dir = join(root, readdirSync(root).filter((d) => d.startsWith("w"))[0]!);
 const meta = JSON.parse(readFileSync(join(dir, "workload.json"), "utf8")) as { prefixes: { prefix: string; customer: string }[]; records: number };
-const buf = new Uint8Array(readFileSync(join(dir, "v9.bin")));
+const useIpfix = process.argv.includes("--ipfix");
+const buf = new Uint8Array(readFileSync(join(dir, useIpfix ? "ipfix.bin" : "v9.bin")));
 const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
 const frames: Uint8Array[] = [];
 for (let at = 0; at < buf.length; ) {
@@ -27,7 +30,7 @@ for (let at = 0; at < buf.length; ) {
   at += 4 + n;
 }
 const nodeSet = new NodeSet(meta.prefixes);
-const batches = decodeBatches("v9", netflowV9, asDatagrams(frames, Date.UTC(2026, 2, 2, 10)), meta.records, 750);
+const batches = decodeBatches(useIpfix ? "ipfix" : "v9", useIpfix ? ipfix : netflowV9, asDatagrams(frames, Date.UTC(2026, 2, 2, 10)), meta.records, arg("batch", 750));
 const reps = arg("reps", 10);
 const fold = arg("fold", 0);
 // --fold N: map every source to one of N nodes in 10.0.0.0/16 (a cache-resident working set: the compute floor)
