@@ -260,7 +260,7 @@ export async function finetune(o: FinetuneOptions, write: (line: string) => void
     const t4 = performance.now();
     const headFiles = writeHeads(o.out, heads);
     const onnx = await writeHeadOnnx(join(o.out, "head.onnx"), heads.get("all")!, testHidden);
-    if (!onnx.ok) write(`warning: head.onnx differs from the engine (hazard ${onnx.maxAbsDiffHazard}, survival ${onnx.maxAbsDiffSurvival}; bound 1e-5)`);
+    if (!onnx.ok) write(`warning: head.onnx differs from the engine (survival max |Δ| ${onnx.maxAbsDiffSurvival}, hazard max |Δ| ${onnx.maxAbsDiffHazard}, max |Δ|/max(1,|hazard|) ${onnx.maxScaledDiffHazard}; bound 1e-5)`);
     const testAll = evaluation.all.test!.overall;
     const name = o.name ?? (lstmRun ? `Multiscale-LSTM (${trainSel.indices.length})` : o.fromScratch ? `Transformer from scratch (${trainSel.indices.length})` : `NetFlowGen (${trainSel.indices.length})`);
     const modelId = `nfg-${o.fromScratch ? "scratch" : backbone.id.replace(/^sha256:/, "").slice(0, 12)}-${o.labelSplit}${trainSel.indices.length}-s${o.seed}`;
