@@ -1,7 +1,7 @@
 /** @module The multi-task heads: which examples train which head, the type classifier on synthetic types, determinism. */
 import { describe, expect, it } from "vitest";
 import { classifyMinute, predictType, trainClassifier, typeConfusion } from "./classifier.js";
-import { headExamples, headTypes, trainMultiTask } from "./multitask.js";
+import { balanceAttacks, headExamples, headTypes, trainMultiTask } from "./multitask.js";
 import { syntheticHidden } from "./testdata.js";
 
 describe("multi-task subsets", () => {
@@ -10,6 +10,16 @@ describe("multi-task subsets", () => {
     expect(headExamples(data, "dns")).toEqual([0, 1, 3, 4, 5, 7]);
     expect(headExamples(data, "udp")).toEqual([1, 2, 3, 5, 7]);
     expect(headExamples(data, "all")).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+  });
+  it("a type head's attacks repeated until they weigh as much as its non-attacks", () => {
+    const labels = [0, 1, 0, 0, 0, 0, 0, 1, 0, 0];
+    const all = labels.map((_, n) => n);
+    // 2 attacks, 8 non-attacks: each attack 4 times, in place
+    expect(balanceAttacks(all, labels)).toEqual([0, 1, 1, 1, 1, 2, 3, 4, 5, 6, 7, 7, 7, 7, 8, 9]);
+    expect(balanceAttacks([1, 7], labels)).toEqual([1, 7]);
+    expect(balanceAttacks([0, 2], labels)).toEqual([0, 2]);
+    // more attacks than non-attacks: left as they are
+    expect(balanceAttacks([0, 1, 7], labels)).toEqual([0, 1, 7]);
   });
   it("types with enough attacks, sorted", () => {
     expect(headTypes(data, 1)).toEqual(["dns", "ntp", "udp"]);

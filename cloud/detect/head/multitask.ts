@@ -15,6 +15,9 @@ import { type TrainedHead, trainHead, type TrainHeadOptions } from "./train.js";
  *   and UDP floods all arrive as inbound UDP bytes, so calling a UDP flood "no attack" for the DNS
  *   head would teach that head to miss attacks on features the types share, and the question
  *   "which type?" belongs to the classifier. At detection time any head firing is an attack.
+ *   A type's attacks are few against all the non-attacks (10 % for a type with 20 of 180), and a
+ *   head trained on that mix settles at the constant hazard of the base rate; so each attack is
+ *   listed round(non-attacks / attacks) times (balanceAttacks), making the two classes weigh alike.
  * - the classifier: the attack examples' minutes from their onset on (classifier.ts), K = the types.
  */
 export interface MultiTaskData {
@@ -35,9 +38,11 @@ export interface MultiTaskOptions {
   readonly classifier: Partial<TrainClassifierOptions>;
   /** scored for early stopping of each head (the same subset rule applies) */
   readonly validation?: MultiTaskData;
+  /** repeat a type head's attacks until they weigh as much as its non-attacks (balanceAttacks; default true) */
+  readonly balanceTypeHeads: boolean;
 }
 
-export const MULTITASK_DEFAULTS = { minAttacks: 5 } as const;
+export const MULTITASK_DEFAULTS = { minAttacks: 5, balanceTypeHeads: true } as const;
 
 export interface MultiTaskHeads {
   /** head names: "all", then the types */
@@ -66,6 +71,18 @@ export function headExamples(data: Pick<MultiTaskData, "labels" | "types">, head
   return out;
 }
 
+/**
+ * The examples with each attack (label 1) listed round(non-attacks / attacks) times (at least once),
+ * in their order; non-attacks once. Oversampling, not loss weights: the trainers draw batches from the list.
+ */
+export function balanceAttacks(examples: readonly number[], labels: ArrayLike<number>): number[] {
+  const attacks = examples.filter((n) => labels[n] === 1).length;
+  const copies = attacks === 0 ? 1 : Math.max(1, Math.round((examples.length - attacks) / attacks));
+  const out: number[] = [];
+  for (const n of examples) for (let c = labels[n] === 1 ? copies : 1; c > 0; c--) out.push(n);
+  return out;
+}
+
 /** What each head and the classifier are trained with (planMultiTask), run by trainMultiTask (plain JS) or trainMultiTaskOn (an engine backend). */
 interface MultiTaskPlan {
   readonly types: string[];
@@ -77,8 +94,10 @@ function planMultiTask(data: MultiTaskData, options: Partial<MultiTaskOptions>):
   const minAttacks = options.minAttacks ?? MULTITASK_DEFAULTS.minAttacks;
   const types = [...(options.types ?? headTypes(data, minAttacks))];
   const val = options.validation;
+  const balance = options.balanceTypeHeads ?? MULTITASK_DEFAULTS.balanceTypeHeads;
   const heads = ["all", ...types].map((name) => {
-    const examples = headExamples(data, name);
+    const subset = headExamples(data, name);
+    const examples = name !== "all" && balance ? balanceAttacks(subset, data.labels) : subset;
     const validation = val === undefined ? undefined : { hidden: val.hidden, labels: val.labels, examples: headExamples(val, name) };
     return { name, options: { ...options.head, examples, ...(validation === undefined ? {} : { validation }) } };
   });
