@@ -5,7 +5,7 @@ import type { ExporterState } from "../exporter-state.js";
 import { reject, type ParseReport } from "../types.js";
 import { DurationKind, SamplingKind, TimeKind, layoutVariableRecord, type DecodePlan } from "./decode-plan.js";
 import { Slot } from "./ie.js";
-import { readUint } from "./read.js";
+import { readUint } from "../read-uint.js";
 import { readMs, readNtpMs, unwrapEndUptime } from "./times.js";
 
 /** What a data set's records need from around them. */

@@ -2,7 +2,7 @@
 import { reject, type ParseReport } from "../types.js";
 import { layoutVariableRecord, type DecodePlan } from "./decode-plan.js";
 import { Slot } from "./ie.js";
-import { readUint } from "./read.js";
+import { readUint } from "../read-uint.js";
 import { readMs } from "./times.js";
 import type { ExporterState } from "../exporter-state.js";
 

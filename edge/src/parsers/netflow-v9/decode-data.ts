@@ -4,7 +4,8 @@ import type { ExporterState } from "../exporter-state.js";
 import { badFlowTimes, uptimeToEpochMs } from "../netflow-v5/uptime.js";
 import { reject, type ParseReport } from "../types.js";
 import { TIME_DELTA_US, TIME_EPOCH_MS, TIME_EPOCH_S, TIME_NTP, TIME_UPTIME, type DecodePlan } from "./decode-plan.js";
-import { readNtpMs, readUint } from "./read.js";
+import { readUint } from "../read-uint.js";
+import { readNtpMs } from "./read.js";
 
 /** Where a flowset's records came from: its packet's clock, source id and exporter state. */
 export interface SetContext {
@@ -18,15 +19,15 @@ export interface SetContext {
 
 const U32_MAX = 0xffffffff;
 
-/** Epoch ms of the time field of `kind` at b[at, at + width); with no field, the export time. */
-function timeAt(kind: number, b: Uint8Array, dv: DataView, at: number, width: number, exportMs: number, sysUptime: number): number {
+/** Epoch ms of the time field of `kind` at [at, at + width); with no field, the export time. */
+function timeAt(kind: number, dv: DataView, at: number, width: number, exportMs: number, sysUptime: number): number {
   switch (kind) {
     case TIME_UPTIME:
       return uptimeToEpochMs(exportMs, sysUptime, dv.getUint32(at));
     case TIME_EPOCH_MS:
-      return readUint(b, dv, at, width);
+      return readUint(dv, at, width);
     case TIME_EPOCH_S:
-      return readUint(b, dv, at, width) * 1000;
+      return readUint(dv, at, width) * 1000;
     case TIME_NTP:
       return readNtpMs(dv, at);
     case TIME_DELTA_US:
@@ -37,8 +38,8 @@ function timeAt(kind: number, b: Uint8Array, dv: DataView, at: number, width: nu
 }
 
 /** The field at offset `off` (-1: absent, read as 0) of the record at `o`. */
-function uintOr0(b: Uint8Array, dv: DataView, o: number, off: number, width: number): number {
-  return off < 0 ? 0 : readUint(b, dv, o + off, width);
+function uintOr0(dv: DataView, o: number, off: number, width: number): number {
+  return off < 0 ? 0 : readUint(dv, o + off, width);
 }
 
 /**
@@ -118,14 +119,14 @@ export function decodeDataRecords(
       ? uptimeToEpochMs(exportMs, sysUptime, dv.getUint32(o + sOff))
       : sMs8
         ? dv.getUint32(o + sOff) * 4294967296 + dv.getUint32(o + sOff + 4)
-        : timeAt(startKind, b, dv, o + sOff, sW, exportMs, sysUptime);
+        : timeAt(startKind, dv, o + sOff, sW, exportMs, sysUptime);
     const t1 = eUptime
       ? uptimeToEpochMs(exportMs, sysUptime, dv.getUint32(o + eOff))
       : eMs8
         ? dv.getUint32(o + eOff) * 4294967296 + dv.getUint32(o + eOff + 4)
-        : timeAt(endKind, b, dv, o + eOff, eW, exportMs, sysUptime);
-    const nb = byW === 4 ? dv.getUint32(o + byOff) : byW === 8 ? dv.getUint32(o + byOff) * 4294967296 + dv.getUint32(o + byOff + 4) : uintOr0(b, dv, o, byOff, byW);
-    const np = pkW === 4 ? dv.getUint32(o + pkOff) : pkW === 8 ? dv.getUint32(o + pkOff) * 4294967296 + dv.getUint32(o + pkOff + 4) : uintOr0(b, dv, o, pkOff, pkW);
+        : timeAt(endKind, dv, o + eOff, eW, exportMs, sysUptime);
+    const nb = byW === 4 ? dv.getUint32(o + byOff) : byW === 8 ? dv.getUint32(o + byOff) * 4294967296 + dv.getUint32(o + byOff + 4) : uintOr0(dv, o, byOff, byW);
+    const np = pkW === 4 ? dv.getUint32(o + pkOff) : pkW === 8 ? dv.getUint32(o + pkOff) * 4294967296 + dv.getUint32(o + pkOff + 4) : uintOr0(dv, o, pkOff, pkW);
     const why = nb > Number.MAX_SAFE_INTEGER || np > Number.MAX_SAFE_INTEGER ? "counter of 2^53 or more" : badFlowTimes(t0, t1);
     if (why !== null) {
       bad++;
@@ -175,25 +176,25 @@ export function decodeDataRecords(
     family[row] = fam;
 
     // Typed-array stores wrap: a port field wider than 2 bytes keeps its low 16 bits, flags their low 8.
-    srcPort[row] = spW === 2 ? dv.getUint16(o + spOff) : uintOr0(b, dv, o, spOff, spW);
-    let dp = dpW === 2 ? dv.getUint16(o + dpOff) : uintOr0(b, dv, o, dpOff, dpW) & 0xffff;
+    srcPort[row] = spW === 2 ? dv.getUint16(o + spOff) : uintOr0(dv, o, spOff, spW);
+    let dp = dpW === 2 ? dv.getUint16(o + dpOff) : uintOr0(dv, o, dpOff, dpW) & 0xffff;
     if (dp === 0) {
-      if (icOff >= 0) dp = readUint(b, dv, o + icOff, icW);
-      else if (itOff >= 0) dp = (readUint(b, dv, o + itOff, itW) & 0xff) * 256 + (uintOr0(b, dv, o, iqOff, iqW) & 0xff);
+      if (icOff >= 0) dp = readUint(dv, o + icOff, icW);
+      else if (itOff >= 0) dp = (readUint(dv, o + itOff, itW) & 0xff) * 256 + (uintOr0(dv, o, iqOff, iqW) & 0xff);
     }
     dstPort[row] = dp;
-    protocol[row] = prW === 1 ? b[o + prOff]! : uintOr0(b, dv, o, prOff, prW);
-    tcpFlags[row] = flW === 1 ? b[o + flOff]! : uintOr0(b, dv, o, flOff, flW);
+    protocol[row] = prW === 1 ? b[o + prOff]! : uintOr0(dv, o, prOff, prW);
+    tcpFlags[row] = flW === 1 ? b[o + flOff]! : uintOr0(dv, o, flOff, flW);
     startMs[row] = t0;
     endMs[row] = t1;
     bytes[row] = nb;
     packets[row] = np;
 
     // Sampling: an interval in the record itself, else its sampler's interval, else the exporter default, else 1.
-    let rate = ivOff < 0 ? 0 : readUint(b, dv, o + ivOff, ivW);
+    let rate = ivOff < 0 ? 0 : readUint(dv, o + ivOff, ivW);
     if (!(rate >= 1 && rate <= U32_MAX)) {
       if (siOff >= 0) {
-        const id = readUint(b, dv, o + siOff, siW);
+        const id = readUint(dv, o + siOff, siW);
         if (id !== lastSampler) {
           lastSampler = id;
           lastSamplerRate = ctx.state.getSampling(ctx.domain, id) ?? defaultRate;

@@ -71,7 +71,7 @@ export const netflowV9: DatagramParser = {
 function decodeSet(t: Template, b: Uint8Array, dv: DataView, start: number, end: number, ctx: SetContext, out: FlowColumns, report: ParseReport): number {
   const plan = planFor(t);
   if (plan.kind === "options") {
-    applyOptionsRecords(plan, b, dv, start, end, ctx.domain, ctx.state);
+    applyOptionsRecords(plan, dv, start, end, ctx.domain, ctx.state);
     return 0;
   }
   return decodeDataRecords(plan, b, dv, start, end, ctx, out, report);
