@@ -21,7 +21,7 @@ function zeroBytes(x: number): number {
   return (x - 0x01010101) & ~x & 0x80808080;
 }
 
-/** Bytes of a WebAssembly.Memory page (the pool grows by whole pages). */
+/** Bytes of a WebAssembly.Memory page (a pool is a whole number of pages). */
 const WASM_PAGE = 65536;
 
 /**
