@@ -6,6 +6,7 @@ import { finetune, FINETUNE_DEFAULTS, type FinetuneOptions } from "../finetune/f
 import { LSTM_DEFAULTS } from "../finetune/lstm/config.js";
 import { BACKEND_NAMES, BackendUnavailableError } from "../train/backends.js";
 import { OptionsError } from "../train/errors.js";
+import { TAU_OBJECTIVES, type TauObjective } from "../detect/operating-point.js";
 import { UsageError, type CliIo, type Command } from "./command.js";
 
 const D = FINETUNE_DEFAULTS;
@@ -54,6 +55,8 @@ Options:
   --hidden-units N    the head's hidden layer (default ${D.head.hiddenUnits}, the paper's)
   --overhead-p P      overhead bound fraction (default ${D.bound.p})
   --overhead-level X  overhead level ō (default ${D.bound.level})
+  --tau-objective O   what τ maximizes under the bound: effectiveness (default, the paper's rule) | f1;
+                      the run records both, this one is the τ of head.onnx's manifest
   --min-attacks N     a type needs this many labelled attacks for its own head (default ${D.minAttacks})
   --hidden-batch N    windows per backbone forward (default ${D.hiddenBatch})
   --model M           transformer (default) | lstm (the Multiscale-LSTM baseline)
@@ -85,6 +88,7 @@ const OPTIONS = {
   "scratch-batch": { type: "string" },
   "overhead-p": { type: "string" },
   "overhead-level": { type: "string" },
+  "tau-objective": { type: "string" },
   "min-attacks": { type: "string" },
   "hidden-batch": { type: "string" },
   "from-scratch": { type: "boolean" },
@@ -102,6 +106,12 @@ function int(flag: string, text: string | undefined, min: number, fallback: numb
   const v = Number(text);
   if (text.trim() === "" || !Number.isInteger(v) || v < min) throw new UsageError(`--${flag} ${JSON.stringify(text)} is not an integer ≥ ${min}`);
   return v;
+}
+
+function tauObjective(text: string | undefined): TauObjective {
+  if (text === undefined) return D.bound.objective;
+  if (!(TAU_OBJECTIVES as readonly string[]).includes(text)) throw new UsageError(`--tau-objective ${JSON.stringify(text)}: expected one of ${TAU_OBJECTIVES.join(", ")}`);
+  return text as TauObjective;
 }
 
 function num(flag: string, text: string | undefined, ok: (x: number) => boolean, rule: string, fallback: number): number {
@@ -150,7 +160,7 @@ export function finetuneArgs(argv: string[]): FinetuneOptions | "help" {
       batch: int("scratch-batch", v["scratch-batch"], 1, D.scratch.batch),
       hiddenUnits,
     },
-    bound: { p: num("overhead-p", v["overhead-p"], (x) => x > 0 && x <= 1, "in (0, 1]", D.bound.p), level: num("overhead-level", v["overhead-level"], (x) => x >= 0, "≥ 0", D.bound.level) },
+    bound: { p: num("overhead-p", v["overhead-p"], (x) => x > 0 && x <= 1, "in (0, 1]", D.bound.p), level: num("overhead-level", v["overhead-level"], (x) => x >= 0, "≥ 0", D.bound.level), objective: tauObjective(v["tau-objective"]) },
     hiddenBatch: int("hidden-batch", v["hidden-batch"], 1, D.hiddenBatch),
     fromScratch: v["from-scratch"] ?? false,
     minAttacks: int("min-attacks", v["min-attacks"], 1, D.minAttacks),

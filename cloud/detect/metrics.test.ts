@@ -120,6 +120,30 @@ describe("operating point under the overhead bound", () => {
     expect(() => selectOperatingPoint(ex, [eager], (c) => c, { p: 1, level: 0.01 })).toThrow(RangeError);
   });
 
+  it("the paper's rule buys a minute of effectiveness with a false alarm; the F1 objective does not", () => {
+    const oneLate = [6, 6, null, null]; // a2 detected a minute after its onset, no false alarm
+    const cands = [never, oneLate, falseAlarm];
+    const bound = { p: 0.75, level: 0.6 };
+    const eff = selectOperatingPoint(ex, cands, (c) => c, bound);
+    expect(eff.candidate).toBe(falseAlarm);
+    expect(eff.metrics.effectiveness).toBe(1);
+    expect(eff.metrics.fpr).toBe(0.5);
+    const f1 = selectOperatingPoint(ex, cands, (c) => c, { ...bound, objective: "f1" });
+    expect(f1.candidate).toBe(oneLate);
+    expect(f1.metrics.f1).toBe(1);
+    expect(f1.metrics.effectiveness).toBeCloseTo((1 + 160 / 200) / 2, 12);
+    // the bound still applies: with a tight level only `never` is feasible under either objective
+    expect(selectOperatingPoint(ex, cands, (c) => c, { p: 1, level: 0.01, objective: "f1" }).candidate).toBe(never);
+    expect(() => selectOperatingPoint(ex, cands, (c) => c, { p: 1, level: 0.1, objective: "recall" as "f1" })).toThrow(/objective/);
+  });
+
+  it("F1 ties go to the higher effectiveness", () => {
+    const m = (d: (number | null)[]) => summarize(ex, ex.map((e, i) => outcome(e, d[i]!)), 0.8);
+    expect(betterPoint(m(atOnset), m(late), "f1")).toBe(true);
+    expect(betterPoint(m(late), m(atOnset), "f1")).toBe(false);
+    expect(betterPoint(m(late), m(falseAlarm), "f1")).toBe(true);
+  });
+
   it("betterPoint prefers effectiveness, then lower overhead", () => {
     const m = (d: (number | null)[]) => summarize(ex, ex.map((e, i) => outcome(e, d[i]!)), 0.8);
     expect(betterPoint(m(atOnset), m(late))).toBe(true);

@@ -83,6 +83,12 @@ describe("netflowgen finetune + eval (tiny, end to end)", () => {
     expect(manifest.head).toMatchObject({ artifact: "head.onnx", inputDim: 16, hiddenDim: 16 });
     expect(manifest.backbone.id).toBe(run.backbone.id);
     expect(manifest.metrics["test.examples"]).toBe(6);
+    // both τ objectives are recorded; the primary one (default: effectiveness) is `evaluation` and the manifest's τ
+    expect(run.evaluation.all.bound.objective).toBe("effectiveness");
+    expect(run.evaluations.effectiveness).toEqual(run.evaluation);
+    expect(run.evaluations.f1.all.bound.objective).toBe("f1");
+    expect(run.evaluations.f1.all.validation.f1).toBeGreaterThanOrEqual(run.evaluation.all.validation.f1);
+    expect(run.ablation.volume6.byObjective.f1.bound.objective).toBe("f1");
 
     // a second run reads the hidden states from the cache and reproduces the run
     const again = await ft(["--data", data, "--checkpoint", ck, "--out", join(work, "ft2"), ...small]);
@@ -91,6 +97,14 @@ describe("netflowgen finetune + eval (tiny, end to end)", () => {
     expect(run2.hidden.val.cached).toBe(true);
     expect(run2.evaluation.all.tau).toBe(run.evaluation.all.tau);
     expect(run2.evaluation.all.test).toEqual(run.evaluation.all.test);
+
+    // --tau-objective f1 makes the F1 point primary: the manifest carries its τ
+    const f1 = await ft(["--data", data, "--checkpoint", ck, "--out", join(work, "ft-f1"), ...small, "--tau-objective", "f1"]);
+    expect(f1.code, f1.text).toBe(0);
+    const run3 = readJson(join(work, "ft-f1", "run.json"));
+    expect(run3.evaluation).toEqual(run.evaluations.f1);
+    expect(decodeManifest(new Uint8Array(readFileSync(join(work, "ft-f1", "model.nfgm")))).tau).toBe(run.evaluations.f1.all.tau);
+    await expect(finetuneCommand.run(["--data", data, "--checkpoint", ck, "--out", join(work, "x"), "--tau-objective", "recall"], io())).rejects.toThrow(/--tau-objective "recall": expected one of effectiveness, f1/);
   }, 60_000);
 
   it("trains the from-scratch baseline end to end on train labels", async () => {
@@ -112,7 +126,7 @@ describe("netflowgen finetune + eval (tiny, end to end)", () => {
     const code = await evalCommand.run(["--runs", join(work, "ft"), join(work, "scratch"), "--out", out, "--threshold-data", data], o);
     expect(code, o.text()).toBe(0);
     const md = readFileSync(join(out, "tables.md"), "utf8");
-    for (const t of ["Table 4.", "Table 5.", "Table 6.", "Table 9 (variant)", "NetFlowGen (6)", "Transformer from scratch (6)", "Bigram", "Static thresholds", "seed 0", "wall-clock"]) expect(md, t).toContain(t);
+    for (const t of ["Table 4.", "Table 5.", "Table 6.", "Table 9 (variant)", "Table 5b.", "Table 6b.", "Table 9b (variant)", "τ maximizes F1 under the same bound", "NetFlowGen (6)", "Transformer from scratch (6)", "Bigram", "Static thresholds", "seed 0", "wall-clock"]) expect(md, t).toContain(t);
     const html = readFileSync(join(out, "report.html"), "utf8");
     const svgs = html.match(/<svg /g)?.length ?? 0;
     // 2 distributions + 3 + 3 survival curves (3 test attacks per run) + 1 loss curve

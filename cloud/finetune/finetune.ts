@@ -11,7 +11,7 @@ import type { Backend, TensorTypes } from "../engine/kernels.js";
 import { evalExample, type EarlyRecord } from "../detect/early-json.js";
 import { evaluateMultiTask, type HeadCurves } from "../detect/evaluate.js";
 import { outcome, prepareExample, type PreparedExample } from "../detect/metrics.js";
-import type { OverheadBound } from "../detect/operating-point.js";
+import { type OverheadBound, TAU_OBJECTIVES, type TauObjective } from "../detect/operating-point.js";
 import { evaluateSurvival, SurvivalCurves } from "../detect/survival-detect.js";
 import { openBackend } from "../train/backends.js";
 import { resolveModelConfig } from "../train/model-config.js";
@@ -78,7 +78,7 @@ export const FINETUNE_DEFAULTS = {
   backend: "reference",
   headBackend: "cpu",
   head: { epochs: 80, lr: 1e-3, batch: 16, hiddenUnits: 512 },
-  bound: { p: 0.8, level: 0.05 },
+  bound: { p: 0.8, level: 0.05, objective: "effectiveness" as TauObjective },
   hiddenBatch: 8,
   fromScratch: false,
   scratch: { epochs: 30, lr: 5e-4, batch: 8, hiddenUnits: 512 },
@@ -227,6 +227,9 @@ export async function finetune(o: FinetuneOptions, write: (line: string) => void
     const curves = new Map<string, HeadCurves>();
     for (const [name, h] of heads) curves.set(name, { val: await survivalOf(h, valHidden), test: await survivalOf(h, testHidden) });
     const evaluation = evaluateMultiTask(valPrep, testPrep, curves, o.bound);
+    // the other τ objective under the same bound, for the record (Tables 5b/6b); head.onnx's τ is the primary one
+    const primary = o.bound.objective ?? "effectiveness";
+    const evaluations = Object.fromEntries(TAU_OBJECTIVES.map((obj) => [obj, obj === primary ? evaluation : evaluateMultiTask(valPrep, testPrep, curves, { ...o.bound, objective: obj })]));
     const all = curves.get("all")!;
     const detections = new SurvivalCurves(all.test, testPrep.length, T).detect(evaluation.all.tau);
     const outcomes = test.records.map((r, i) => ({ id: r.id, type: r.type, label: r.label, onset: onsetOf(r), ...outcome(testPrep[i]!, detections[i] ?? null) }));
@@ -251,7 +254,8 @@ export async function finetune(o: FinetuneOptions, write: (line: string) => void
         const h = hb === null ? trainHead(tr, abLabels, abOptions) : await trainHeadOn(hb, tr, abLabels, abOptions);
         const vs = await survivalOf(h, binInputs(val.windows, T, features, tauSel.indices));
         const ts = await survivalOf(h, binInputs(test.windows, T, features));
-        ablation[name] = { features: features.length, ...evaluateSurvival({ survival: vs, examples: valPrep }, { survival: ts, examples: testPrep }, o.bound) };
+        const [v, t] = [{ survival: vs, examples: valPrep }, { survival: ts, examples: testPrep }];
+        ablation[name] = { features: features.length, ...evaluateSurvival(v, t, o.bound), byObjective: Object.fromEntries(TAU_OBJECTIVES.map((obj) => [obj, evaluateSurvival(v, t, { ...o.bound, objective: obj })])) };
       }
       lap("ablation", t3);
     }
@@ -304,6 +308,7 @@ export async function finetune(o: FinetuneOptions, write: (line: string) => void
       training: trainHistory,
       hidden: hiddenInfo,
       evaluation,
+      evaluations,
       testOutcomes: outcomes,
       exampleCurves,
       ablation,

@@ -3,13 +3,13 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { gatherSeries, readArchiveDir } from "../../data/dataset/series.js";
 import { parseEarlyDetect } from "../../detect/early-json.js";
-import type { OverheadBound } from "../../detect/operating-point.js";
+import { type OverheadBound, TAU_OBJECTIVES } from "../../detect/operating-point.js";
 import { runThresholdBaseline } from "../../detect/threshold/baseline.js";
 import { jsonText } from "../artifacts.js";
 import { FinetuneError } from "../errors.js";
 import { type PretrainSummary, readPretrainLog } from "../pretrain-log.js";
 import { reportHtml } from "./html.js";
-import { readRun, type JsonMetrics, type RunRecord } from "./runs.js";
+import { evaluationFor, readRun, type JsonMetrics, type RunRecord } from "./runs.js";
 import { table4, table5, table6, table9 } from "./tables.js";
 
 export interface EvalOptions {
@@ -48,10 +48,11 @@ export function evaluateRuns(o: EvalOptions): EvalResult {
   const logPaths = [...new Set([...runs.flatMap((r) => (r.backbone.pretrainLog === null ? [] : [r.backbone.pretrainLog])), ...(o.pretrainLogs ?? [])])];
   const logs = logPaths.map(readPretrainLog);
   const bound = runs[0]!.evaluation.all.bound;
-  const extra = o.thresholdData === undefined ? [] : [thresholdRow(o.thresholdData, bound)];
+  // the threshold baseline is tuned once per τ objective, under the runs' bound
+  const extra = Object.fromEntries(TAU_OBJECTIVES.map((objective) => [objective, o.thresholdData === undefined ? [] : [thresholdRow(o.thresholdData, { ...bound, objective })]]));
   const title = o.title ?? "NetFlowGen: early DDoS detection — evaluation";
   const generatedAt = new Date().toISOString();
-  const tables = [`# ${title}`, `Generated ${generatedAt} from ${runs.map((r) => `\`${r.dir}\``).join(", ")}.`, table4(logs), table5(runs, extra), table6(runs), table9(runs)].join("\n\n");
+  const tables = [`# ${title}`, `Generated ${generatedAt} from ${runs.map((r) => `\`${r.dir}\``).join(", ")}.`, table4(logs), ...TAU_OBJECTIVES.flatMap((obj) => [table5(runs, extra[obj], obj), table6(runs, obj)]), ...TAU_OBJECTIVES.map((obj) => table9(runs, obj))].join("\n\n");
   mkdirSync(o.out, { recursive: true });
   writeFileSync(join(o.out, "tables.md"), tables);
   writeFileSync(join(o.out, "report.html"), reportHtml(title, tables.split("\n").slice(2).join("\n"), runs, logs, generatedAt));
@@ -59,9 +60,21 @@ export function evaluateRuns(o: EvalOptions): EvalResult {
     format: "netflowgen.eval-summary",
     version: 1,
     generatedAt,
-    runs: runs.map((r) => ({ dir: r.dir, name: r.name, kind: r.kind, seed: r.seed, labels: r.labels, tau: r.evaluation.all.tau, test: r.evaluation.all.test?.overall, perType: Object.fromEntries(Object.entries(r.evaluation.perTypeHead).map(([k, v]) => [k, v.test?.overall ?? null])), wallSeconds: r.wallSeconds })),
+    runs: runs.map((r) => ({
+      dir: r.dir,
+      name: r.name,
+      kind: r.kind,
+      seed: r.seed,
+      labels: r.labels,
+      tau: r.evaluation.all.tau,
+      test: r.evaluation.all.test?.overall,
+      perType: Object.fromEntries(Object.entries(r.evaluation.perTypeHead).map(([k, v]) => [k, v.test?.overall ?? null])),
+      byObjective: Object.fromEntries(TAU_OBJECTIVES.map((obj) => [obj, (() => { const e = evaluationFor(r, obj); return e === null ? null : { tau: e.all.tau, test: e.all.test?.overall ?? null }; })()])),
+      wallSeconds: r.wallSeconds,
+    })),
     pretrain: logs.map((l) => ({ path: l.path, best: l.best, bigram: l.bigram, wallSeconds: l.wallSeconds })),
-    threshold: extra[0] ?? null,
+    threshold: extra.effectiveness?.[0] ?? null,
+    thresholdByObjective: Object.fromEntries(TAU_OBJECTIVES.map((obj) => [obj, extra[obj]?.[0] ?? null])),
   };
   writeFileSync(join(o.out, "summary.json"), jsonText(summary));
   return { tables, files: ["tables.md", "report.html", "summary.json"], runs, logs };

@@ -2,6 +2,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { DetectionMetrics } from "../../detect/metrics.js";
+import type { TauObjective } from "../../detect/operating-point.js";
 import { FinetuneError } from "../errors.js";
 import { RUN_FORMAT } from "../finetune.js";
 
@@ -10,10 +11,22 @@ export type JsonMetrics = { readonly [K in keyof DetectionMetrics]: DetectionMet
 
 export interface JsonSurvivalEvaluation {
   readonly tau: number;
-  readonly bound: { readonly p: number; readonly level: number };
+  readonly bound: { readonly p: number; readonly level: number; readonly objective?: TauObjective };
   readonly validation: JsonMetrics;
   readonly feasible: number;
   readonly test: { readonly overall: JsonMetrics; readonly byType: Record<string, JsonMetrics> } | null;
+}
+
+export interface JsonMultiTask {
+  readonly all: JsonSurvivalEvaluation;
+  readonly perTypeHead: Record<string, JsonSurvivalEvaluation>;
+}
+
+/** A run's evaluation with τ chosen for `objective`, or null when the run did not record it. */
+export function evaluationFor(r: RunRecord, objective: TauObjective): JsonMultiTask | null {
+  const own = r.evaluations?.[objective];
+  if (own !== undefined) return own;
+  return (r.evaluation.all.bound.objective ?? "effectiveness") === objective ? r.evaluation : null;
 }
 
 export interface RunRecord {
@@ -28,10 +41,13 @@ export interface RunRecord {
   readonly backbone: { readonly id: string; readonly checkpoint: string | null; readonly fresh: boolean; readonly config: Record<string, number>; readonly pretrainLog: string | null };
   readonly labels: { readonly split: string; readonly asked: number; readonly used: number; readonly attacks: number; readonly nonAttacks: number; readonly notes: string[] };
   readonly heads: Record<string, { H: number; C: number }>;
-  readonly evaluation: { readonly all: JsonSurvivalEvaluation; readonly perTypeHead: Record<string, JsonSurvivalEvaluation> };
+  /** the run's primary τ objective (evaluation.all.bound.objective; runs before it existed: effectiveness) */
+  readonly evaluation: JsonMultiTask;
+  /** every τ objective (runs before 2026-12-07 have only `evaluation`) */
+  readonly evaluations?: Partial<Record<TauObjective, JsonMultiTask>>;
   readonly testOutcomes: readonly { id: number; type: string; label: 0 | 1; onset: number | null; detection: number | null; effectiveness: number | null; overhead: number; mitigation: number | null }[];
   readonly exampleCurves: readonly { id: number; type: string; node: string; onset: number | null; detection: number | null; survival: number[] }[];
-  readonly ablation: Record<string, JsonSurvivalEvaluation & { features: number }> | null;
+  readonly ablation: Record<string, JsonSurvivalEvaluation & { features: number; byObjective?: Partial<Record<TauObjective, JsonSurvivalEvaluation>> }> | null;
   readonly onnx: { readonly maxAbsDiffHazard: number; readonly maxAbsDiffSurvival: number; readonly ok: boolean };
   readonly options: { readonly head: { epochs: number; hiddenUnits: number }; readonly scratch: { epochs: number } };
   readonly wallSeconds: Record<string, number>;

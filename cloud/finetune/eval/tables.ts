@@ -1,6 +1,7 @@
 /** @module Markdown tables in the layout of paper Tables 4 (pre-training vs bigram), 5 (detection per model), 6 (F1 per attack type) and 9 (our feature-ablation variant), each with its sizes, seeds and wall-clock times. */
 import type { PretrainSummary } from "../pretrain-log.js";
-import type { JsonMetrics, JsonSurvivalEvaluation, RunRecord } from "./runs.js";
+import type { TauObjective } from "../../detect/operating-point.js";
+import { evaluationFor, type JsonMetrics, type JsonSurvivalEvaluation, type RunRecord } from "./runs.js";
 
 const dash = "–";
 export const pct = (x: number | null | undefined): string => (x === null || x === undefined || !Number.isFinite(x) ? dash : (100 * x).toFixed(2));
@@ -38,14 +39,21 @@ export function table4(logs: readonly PretrainSummary[]): string {
   return `${parts.join("\n\n")}\n`;
 }
 
-const testOf = (r: RunRecord): JsonMetrics => r.evaluation.all.test!.overall;
+/** What each τ objective's tables are called, and how τ was chosen (operating-point.ts). */
+const OBJECTIVE_TITLE: Record<TauObjective, { suffix: string; rule: string }> = {
+  effectiveness: { suffix: "", rule: "τ maximizes mean effectiveness under the bound (the paper's rule)" },
+  f1: { suffix: "b", rule: "τ maximizes F1 under the same bound (our rule; docs/detection.md, \"Choosing τ\")" },
+};
 
-/** Table 5: detection of all attacks per model under the overhead bound. */
-export function table5(runs: readonly RunRecord[], extra: readonly { name: string; labels: string; m: JsonMetrics; note: string }[] = []): string {
+/** Table 5 (objective "effectiveness") or 5b ("f1"): detection of all attacks per model under the overhead bound. */
+export function table5(runs: readonly RunRecord[], extra: readonly { name: string; labels: string; m: JsonMetrics; note: string }[] = [], objective: TauObjective = "effectiveness"): string {
   const p = runs[0]?.evaluation.all.bound.p ?? 0.8;
+  const missing = runs.filter((r) => evaluationFor(r, objective) === null).map((r) => r.name);
+  runs = runs.filter((r) => evaluationFor(r, objective) !== null);
+  const testOf = (r: RunRecord): JsonMetrics => evaluationFor(r, objective)!.all.test!.overall;
   const rows = runs.map((r) => {
     const m = testOf(r);
-    return [r.name, `${r.labels.used} (${r.labels.split})`, pct(m.effectiveness), pct(m.overhead.atP), pct(m.fpr), pct(m.fnr), dec(m.f1), dec(r.evaluation.all.tau, 4), dec(m.mitigation.median, 0)];
+    return [r.name, `${r.labels.used} (${r.labels.split})`, pct(m.effectiveness), pct(m.overhead.atP), pct(m.fpr), pct(m.fnr), dec(m.f1), dec(evaluationFor(r, objective)!.all.tau, 4), dec(m.mitigation.median, 0)];
   });
   for (const e of extra) rows.push([e.name, e.labels, pct(e.m.effectiveness), pct(e.m.overhead.atP), pct(e.m.fpr), pct(e.m.fnr), dec(e.m.f1), dash, dec(e.m.mitigation.median, 0)]);
   const notes = runs.map((r) => {
@@ -55,30 +63,34 @@ export function table5(runs: readonly RunRecord[], extra: readonly { name: strin
     const train = lstm !== null ? lstm : r.kind === "scratch" ? `decoder + head from scratch, ${r.options.scratch.epochs} epochs` : `frozen backbone ${r.backbone.fresh ? "(fresh init, NOT pre-trained)" : `\`${r.backbone.checkpoint}\``}, heads ${Object.keys(r.heads).join(", ")}, ${r.options.head.epochs} epochs`;
     return `- ${r.name}: test ${m.examples} examples (${m.attacks} attacks, ${m.nonAttacks} non-attacks); labels ${r.labels.used} from ${r.labels.split} (${r.labels.attacks} attacks, ${r.labels.nonAttacks} non-attacks)${r.labels.notes.length > 0 ? ` [${r.labels.notes.join("; ")}]` : ""}; ${train}; head H = ${r.heads.all?.H ?? dash}, C = ${r.heads.all?.C ?? dash}; seed ${r.seed}; backend ${r.backend}; wall-clock: hidden states ${secs((w["hidden.val"] ?? 0) + (w["hidden.test"] ?? 0) + (w["hidden.train"] ?? 0) + (w["hidden.valTest"] ?? 0))}, training ${secs(w.train)}, total ${secs(w.total)}; head.onnx vs engine max |Δ| ${r.onnx.maxAbsDiffSurvival.toExponential(1)} (${r.onnx.ok ? "ok" : "OVER 1e-5"})`;
   });
-  return `## Table 5. Early detection of all attacks (test split; τ chosen on validation, overhead bound ${Math.round(100 * p)}%)
+  const t = OBJECTIVE_TITLE[objective];
+  return `## Table 5${t.suffix}. Early detection of all attacks (test split; τ chosen on validation, overhead bound ${Math.round(100 * p)}%; ${t.rule})
 
 ${table(["Model", "Labels", "Effectiveness (%)", `Overhead O_${p} (%)`, "FPR (%)", "FNR (%)", "F1", "τ", "Mitigation median (min)"], rows)}
 
-${[...notes, ...extra.map((e) => `- ${e.name}: ${e.note}`)].join("\n")}
+${[...notes, ...extra.map((e) => `- ${e.name}: ${e.note}`), ...(missing.length > 0 ? [`- Not shown (the run did not record this τ objective): ${missing.join(", ")}`] : [])].join("\n")}
 - Definitions: docs/detection.md (effectiveness = mean B/A over attacks; overhead O_p = the ⌈p·n⌉-th smallest per-example overhead; mitigation = detection − CUSUM onset, minutes).
 `;
 }
 
-function typeF1(r: RunRecord, type: string): string {
-  const own = r.evaluation.perTypeHead[type]?.test?.overall;
+function typeF1(r: RunRecord, type: string, objective: TauObjective): string {
+  const ev = evaluationFor(r, objective);
+  if (ev === null) return dash;
+  const own = ev.perTypeHead[type]?.test?.overall;
   if (own) return dec(own.f1);
-  const shared = r.evaluation.all.test?.byType[type];
+  const shared = ev.all.test?.byType[type];
   return shared ? `${dec(shared.f1)}†` : dash;
 }
 
-/** Table 6: F1 per attack type (each type's own head and τ where it has one; † = head "all" restricted to the type). */
-export function table6(runs: readonly RunRecord[]): string {
+/** Table 6 (objective "effectiveness") or 6b ("f1"): F1 per attack type (each type's own head and τ where it has one; † = head "all" restricted to the type). */
+export function table6(runs: readonly RunRecord[], objective: TauObjective = "effectiveness"): string {
   const types = [...new Set(runs.flatMap((r) => Object.keys(r.evaluation.all.test?.byType ?? {})))].sort();
   const rows = types.map((t) => {
     const n = runs[0]?.evaluation.all.test?.byType[t];
-    return [t, n ? `${n.attacks}` : dash, ...runs.map((r) => typeF1(r, t))];
+    return [t, n ? `${n.attacks}` : dash, ...runs.map((r) => typeF1(r, t, objective))];
   });
-  return `## Table 6. F1 per attack type (test split)
+  const o = OBJECTIVE_TITLE[objective];
+  return `## Table 6${o.suffix}. F1 per attack type (test split; ${o.rule})
 
 ${table(["Attack type", "Test attacks", ...runs.map((r) => r.name)], rows)}
 
@@ -98,15 +110,21 @@ const row9 = (name: string, features: string, e: JsonSurvivalEvaluation | undefi
  * backbone's hidden states (86 features in), the head on the raw bins of the 6 volume features, and
  * the head on the raw bins of all 86 features (no backbone in either raw-bin row).
  */
-export function table9(runs: readonly RunRecord[]): string {
-  const withAbl = runs.filter((r) => r.ablation !== null && r.kind === "finetune");
+export function table9(runs: readonly RunRecord[], objective: TauObjective = "effectiveness"): string {
+  const primary = (r: RunRecord) => r.evaluation.all.bound.objective ?? "effectiveness";
+  const abl = (r: RunRecord, k: string): JsonSurvivalEvaluation | undefined => {
+    const a = r.ablation?.[k];
+    return a?.byObjective?.[objective] ?? (primary(r) === objective ? a : undefined);
+  };
+  const withAbl = runs.filter((r) => r.ablation !== null && r.kind === "finetune" && evaluationFor(r, objective) !== null && abl(r, "volume6") !== undefined);
   if (withAbl.length === 0) return "## Table 9 (variant). Feature ablation\n\nNo fine-tuning run with the ablation heads (they are skipped with --no-ablation and for --from-scratch runs).\n";
   const rows = withAbl.flatMap((r) => [
-    row9(`${r.name}: head on backbone hidden states`, "86 (via the backbone)", r.evaluation.all),
-    row9(`${r.name}: head on raw bins, volume only`, `${r.ablation!.volume6?.features ?? 6} volume`, r.ablation!.volume6),
-    row9(`${r.name}: head on raw bins, all features`, `${r.ablation!.all86?.features ?? 86}`, r.ablation!.all86),
+    row9(`${r.name}: head on backbone hidden states`, "86 (via the backbone)", evaluationFor(r, objective)!.all),
+    row9(`${r.name}: head on raw bins, volume only`, `${r.ablation!.volume6?.features ?? 6} volume`, abl(r, "volume6")),
+    row9(`${r.name}: head on raw bins, all features`, `${r.ablation!.all86?.features ?? 86}`, abl(r, "all86")),
   ]);
-  return `## Table 9 (variant). Volume features only vs all features
+  const o = OBJECTIVE_TITLE[objective];
+  return `## Table 9${o.suffix} (variant). Volume features only vs all features (${o.rule})
 
 ${table(["Input of the survival head", "Features", "F1", "Effectiveness (%)", "Overhead O_p (%)", "FPR (%)", "FNR (%)"], rows)}
 
