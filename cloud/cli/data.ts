@@ -1,15 +1,16 @@
 /** @module `netflowgen data <subcommand>`: the data tools group (simulator, real-series loaders), dispatching to one file per subcommand. */
 import { type Command, UsageError } from "./command.js";
 import { buildDatasetCommand } from "./build-dataset.js";
+import { keepFeaturesCommand } from "./keep-features.js";
 import { loadSeriesCommand } from "./load-series.js";
 import { synthCommand } from "./synth.js";
 
-const SUBCOMMANDS: readonly Command[] = [synthCommand, loadSeriesCommand, buildDatasetCommand];
+const SUBCOMMANDS: readonly Command[] = [synthCommand, loadSeriesCommand, buildDatasetCommand, keepFeaturesCommand];
 
 const DATA_HELP = `Usage: netflowgen data <subcommand> [options]
 
 Subcommands:
-${SUBCOMMANDS.map((c) => `  ${c.name.padEnd(12)} ${c.summary}`).join("\n")}
+${SUBCOMMANDS.map((c) => `  ${c.name.padEnd(14)} ${c.summary}`).join("\n")}
 
 Run \`netflowgen data <subcommand> --help\` for its options.`;
 
