@@ -8,7 +8,8 @@ const HELP = `Usage: netflowgen data keep-features --data DIR --out DIR --featur
 
 Copies a dataset built by \`netflowgen data build\`. Every window file (pre-training and EarlyDetect)
 is rewritten so that only the chosen features carry values. The others are set to bin 0 and marked
-unavailable, so pre-training's evaluation leaves them out of the loss. manifest.json records the subset.
+unavailable. manifest.json records the subset. Pre-training's loss and validation figures still count
+the hidden features, as constant targets, so its PPL is not comparable to a full dataset's.
 earlydetect.json, labels.json and cutoffs.nfgc are copied unchanged. archives/ is not copied; it is
 read only by eval's static-threshold baseline, so give that the source dataset.
 
