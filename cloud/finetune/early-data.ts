@@ -32,6 +32,8 @@ export interface EarlyData {
   readonly cutoffsPath: string;
   /** the tenant's offset from UTC in minutes (manifest timeZone; 0 = UTC): the time features' clock */
   readonly utcOffsetMinutes: number;
+  /** the features that carry values when the dataset is a `data keep-features` copy (manifest featureSubset), else null (all) */
+  readonly featureSubset: readonly string[] | null;
 }
 
 function fail(message: string, code: "missing" | "bad-data" = "bad-data"): never {
@@ -99,7 +101,9 @@ export function loadEarlyData(dir: string): EarlyData {
   }
   const offset = (m.timeZone as { utcOffsetMinutes?: unknown } | undefined)?.utcOffsetMinutes ?? 0; // manifests before timeZone: UTC
   if (typeof offset !== "number" || !Number.isInteger(offset)) fail(`${manifestPath}: timeZone.utcOffsetMinutes ${JSON.stringify(offset)} is not an integer`);
-  return { dir, window, nodes: tables.nodes, customers: tables.customers, splits, hash: hash.digest("hex"), cutoffsPath: join(dir, "cutoffs.nfgc"), utcOffsetMinutes: offset };
+  const subset = (m.featureSubset as { features?: unknown } | undefined)?.features;
+  if (subset !== undefined && (!Array.isArray(subset) || !subset.every((x) => typeof x === "string"))) fail(`${manifestPath}: featureSubset.features must be a list of feature names`);
+  return { dir, window, nodes: tables.nodes, customers: tables.customers, splits, hash: hash.digest("hex"), cutoffsPath: join(dir, "cutoffs.nfgc"), utcOffsetMinutes: offset, featureSubset: subset ?? null };
 }
 
 /** The node and customer counts a backbone for this dataset must have (pre-training's rule). */

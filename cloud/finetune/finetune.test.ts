@@ -1,5 +1,5 @@
 /** @module End to end on a small dataset: pretrain (a few steps) → finetune (frozen backbone, cached hidden states) → finetune --from-scratch → eval; the files, the manifest and that metrics were computed; bad inputs give clear errors. */
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeManifest } from "../../shared/wire/manifest.js";
@@ -134,6 +134,35 @@ describe("netflowgen finetune + eval (tiny, end to end)", () => {
     expect(html.match(/<\/svg>/g)?.length).toBe(svgs);
     expect(html).not.toMatch(/<script src=|<link /);
     expect(readJson(join(out, "summary.json")).runs).toHaveLength(2);
+
+    // a run.json from before the τ objectives (no `evaluations`, no ablation byObjective) shows under its own rule only
+    const old = join(work, "ft-old");
+    mkdirSync(old, { recursive: true });
+    const r = readJson(join(work, "ft", "run.json"));
+    delete r.evaluations;
+    for (const a of Object.values(r.ablation as Record<string, Record<string, unknown>>)) delete a.byObjective;
+    delete r.evaluation.all.bound.objective;
+    writeFileSync(join(old, "run.json"), JSON.stringify({ ...r, name: "old-run" }));
+    const o2 = io();
+    expect(await evalCommand.run(["--runs", old, join(work, "ft"), "--out", join(work, "report-old")], o2), o2.text()).toBe(0);
+    const md2 = readFileSync(join(work, "report-old", "tables.md"), "utf8");
+    const t5b = md2.slice(md2.indexOf("## Table 5b."), md2.indexOf("## Table 6b."));
+    expect(t5b).toMatch(/Not shown \(the run did not record this τ objective\): old-run/);
+    expect(md2.slice(md2.indexOf("## Table 5."), md2.indexOf("## Table 6."))).toContain("| old-run |");
+    expect(md2.slice(md2.indexOf("## Table 9b"))).not.toContain("old-run");
+  }, 60_000);
+
+  it("a keep-features copy fine-tunes, but writes no edge manifest (the edge feeds every feature)", async () => {
+    const vol = join(work, "vol6");
+    const o = io();
+    expect(await main(["data", "keep-features", "--data", data, "--out", vol, "--features", "volume"], o), o.text()).toBe(0);
+    const r = await ft(["--data", vol, "--checkpoint", ck, "--out", join(work, "ft-vol6"), ...small, "--no-ablation"]);
+    expect(r.code, r.text).toBe(0);
+    const run = readJson(join(work, "ft-vol6", "run.json"));
+    expect(run.manifest).toMatchObject({ written: false });
+    expect(run.manifest.reason).toMatch(/keep-features copy \(only volume_in_pkt, .*volume_out_flow\), and the edge feeds all 86 features: no model manifest written/);
+    expect(existsSync(join(work, "ft-vol6", "model.nfgm"))).toBe(false);
+    expect(run.hidden.val.cached).toBe(false); // its own hidden states, not the full dataset's
   }, 60_000);
 
   it("rejects a missing checkpoint, a checkpoint of another dataset and one whose maxT is shorter than the window", async () => {

@@ -18,6 +18,7 @@ import { resolveModelConfig } from "../train/model-config.js";
 import { manifestMetrics, jsonText, writeHeadOnnx, writeHeads, writeManifest } from "./artifacts.js";
 import { type Backbone, checkBackbone, initBackbone, loadBackbone } from "./backbone.js";
 import { ALL_FEATURES, binInputs, VOLUME_FEATURES } from "./bin-inputs.js";
+import { FEATURE_COUNT } from "../../shared/features/catalogue.js";
 import { embeddingSizes, type EarlyData, loadEarlyData, type Split } from "./early-data.js";
 import { FinetuneError } from "./errors.js";
 import { cachedHidden, computeHidden } from "./hidden-cache.js";
@@ -268,7 +269,12 @@ export async function finetune(o: FinetuneOptions, write: (line: string) => void
     const testAll = evaluation.all.test!.overall;
     const name = o.name ?? (lstmRun ? `Multiscale-LSTM (${trainSel.indices.length})` : o.fromScratch ? `Transformer from scratch (${trainSel.indices.length})` : `NetFlowGen (${trainSel.indices.length})`);
     const modelId = `nfg-${o.fromScratch ? "scratch" : backbone.id.replace(/^sha256:/, "").slice(0, 12)}-${o.labelSplit}${trainSel.indices.length}-s${o.seed}`;
-    const man = lstmRun ? { manifest: null, reason: "the Multiscale-LSTM baseline is not an edge model (the edge runs the decoder): no model manifest written" } : writeManifest(o.out, {
+    const noManifest = lstmRun
+      ? "the Multiscale-LSTM baseline is not an edge model (the edge runs the decoder): no model manifest written"
+      : data.featureSubset !== null
+        ? `the dataset is a keep-features copy (only ${data.featureSubset.join(", ")}), and the edge feeds all ${FEATURE_COUNT} features: no model manifest written`
+        : null;
+    const man = noManifest !== null ? { manifest: null, reason: noManifest } : writeManifest(o.out, {
       modelId,
       backbone: runBackbone.id.startsWith("scratch:") ? { ...runBackbone, id: `${runBackbone.id}:${modelId}` } : runBackbone,
       headPath: join(o.out, "head.onnx"),

@@ -66,6 +66,7 @@ describe("computeHidden", () => {
       hash: "0",
       cutoffsPath: "",
       utcOffsetMinutes: 60, // the tenant's clock: time features must follow it
+      featureSubset: null,
     } satisfies EarlyData;
     const batch = windowBatch(data, windows, [2, 1]);
     const want = new Int32Array(2 * T * 4);

@@ -60,6 +60,7 @@ export function keepFeatures(src: string, out: string, keep: readonly number[]):
       windowFiles.push(name.name);
     } else if (name.name === "manifest.json") {
       const m = JSON.parse(readFileSync(from, "utf8")) as Record<string, unknown>;
+      m.masked = true;
       m.featureSubset = { source: src, features: keep.map((f) => FEATURES[f]!.name), note: "other features are bin 0 and marked unavailable" };
       writeFileSync(join(out, name.name), `${JSON.stringify(m, null, 1)}\n`);
     } else {

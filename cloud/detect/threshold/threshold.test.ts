@@ -93,7 +93,7 @@ describe("window counters from archives", () => {
 });
 
 /** Windows of T minutes: hosts of different sizes; attacks add UDP from the onset. */
-function synthetic(n: number, T: number, seed: number) {
+function synthetic(n: number, T: number, seed: number, bursts = false) {
   const rng = new Mulberry32(seed);
   const rates: Float64Array[] = [];
   const examples = [];
@@ -107,12 +107,15 @@ function synthetic(n: number, T: number, seed: number) {
     for (let t = 0; t < T; t++) {
       const base = size * 1e6 * (0.8 + 0.4 * rng.next());
       const udpBase = 0.2 * base;
-      const extra = attack && t >= onset ? 40e6 : 0;
-      c[t * F + featureIndex("volume_in_byt")] = base + extra;
-      c[t * F + featureIndex("proto_udp_in_byt")] = udpBase + extra;
-      c[t * F + featureIndex("volume_in_pkt")] = (base + extra) / 1000;
+      // with bursts: every 4th attack is weak, and every 4th quiet window has a legitimate UDP burst as large as it from its middle on
+      const weak = bursts && i % 8 === 0;
+      const burst = bursts && i % 8 === 1 && t >= Math.floor(T / 2) ? 12e6 : 0;
+      const extra = attack && t >= onset ? (weak ? 12e6 : 40e6) : 0;
+      c[t * F + featureIndex("volume_in_byt")] = base + extra + burst;
+      c[t * F + featureIndex("proto_udp_in_byt")] = udpBase + extra + burst;
+      c[t * F + featureIndex("volume_in_pkt")] = (base + extra + burst) / 1000;
       anomalous.push(extra);
-      normal.push(base);
+      normal.push(base + burst);
     }
     rates.push(windowRates(c, T));
     examples.push(prepareExample({ label: attack ? 1 : 0, type: "udp-flood", onset: attack ? onset : null, anomalousBytes: anomalous, normalBytes: normal }));
@@ -151,5 +154,18 @@ describe("tuning", () => {
     // a level of 0 allows no overhead at all at p = 1: nothing may fire
     const none = tuneThresholds(val.rates, val.examples, { bound: { p: 1, level: 0 } });
     expect(none.validation.tp + none.validation.fp).toBe(0);
+  });
+
+  it("under the F1 objective gives up weak attacks that look like legitimate bursts; the paper's rule takes the false alarms", () => {
+    const val = synthetic(64, 30, 3, true);
+    const bound = { p: 0.8, level: 0.5 };
+    const eff = tuneThresholds(val.rates, val.examples, { bound });
+    const f1 = tuneThresholds(val.rates, val.examples, { bound: { ...bound, objective: "f1" } });
+    for (const t of [eff, f1]) expect(t.validation.overhead.atP).toBeLessThanOrEqual(bound.level);
+    expect(eff.validation.fpr).toBeGreaterThan(0);
+    expect(f1.validation.fpr).toBeLessThan(eff.validation.fpr);
+    expect(f1.validation.f1).toBeGreaterThan(eff.validation.f1);
+    expect(f1.validation.effectiveness).toBeLessThan(eff.validation.effectiveness);
+    expect(f1.bound.objective).toBe("f1");
   });
 });

@@ -117,13 +117,14 @@ export function table9(runs: readonly RunRecord[], objective: TauObjective = "ef
     return a?.byObjective?.[objective] ?? (primary(r) === objective ? a : undefined);
   };
   const withAbl = runs.filter((r) => r.ablation !== null && r.kind === "finetune" && evaluationFor(r, objective) !== null && abl(r, "volume6") !== undefined);
-  if (withAbl.length === 0) return "## Table 9 (variant). Feature ablation\n\nNo fine-tuning run with the ablation heads (they are skipped with --no-ablation and for --from-scratch runs).\n";
+  const o = OBJECTIVE_TITLE[objective];
+  if (withAbl.length === 0)
+    return `## Table 9${o.suffix} (variant). Feature ablation (${o.rule})\n\nNo fine-tuning run with the ablation heads under this τ objective (the heads are skipped with --no-ablation and for --from-scratch and LSTM runs; runs recorded before the objectives existed have only their own).\n`;
   const rows = withAbl.flatMap((r) => [
     row9(`${r.name}: head on backbone hidden states`, "86 (via the backbone)", evaluationFor(r, objective)!.all),
     row9(`${r.name}: head on raw bins, volume only`, `${r.ablation!.volume6?.features ?? 6} volume`, abl(r, "volume6")),
     row9(`${r.name}: head on raw bins, all features`, `${r.ablation!.all86?.features ?? 86}`, abl(r, "all86")),
   ]);
-  const o = OBJECTIVE_TITLE[objective];
   return `## Table 9${o.suffix} (variant). Volume features only vs all features (${o.rule})
 
 ${table(["Input of the survival head", "Features", "F1", "Effectiveness (%)", "Overhead O_p (%)", "FPR (%)", "FNR (%)"], rows)}
