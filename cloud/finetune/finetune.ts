@@ -256,7 +256,8 @@ export async function finetune(o: FinetuneOptions, write: (line: string) => void
         const vs = await survivalOf(h, binInputs(val.windows, T, features, tauSel.indices));
         const ts = await survivalOf(h, binInputs(test.windows, T, features));
         const [v, t] = [{ survival: vs, examples: valPrep }, { survival: ts, examples: testPrep }];
-        ablation[name] = { features: features.length, ...evaluateSurvival(v, t, o.bound), byObjective: Object.fromEntries(TAU_OBJECTIVES.map((obj) => [obj, evaluateSurvival(v, t, { ...o.bound, objective: obj })])) };
+        const byObjective = Object.fromEntries(TAU_OBJECTIVES.map((obj) => [obj, evaluateSurvival(v, t, { ...o.bound, objective: obj })]));
+        ablation[name] = { features: features.length, ...byObjective[primary]!, byObjective };
       }
       lap("ablation", t3);
     }

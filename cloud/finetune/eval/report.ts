@@ -9,7 +9,7 @@ import { jsonText } from "../artifacts.js";
 import { FinetuneError } from "../errors.js";
 import { type PretrainSummary, readPretrainLog } from "../pretrain-log.js";
 import { reportHtml } from "./html.js";
-import { evaluationFor, readRun, type JsonMetrics, type RunRecord } from "./runs.js";
+import { evaluationFor, readRun, type JsonMetrics, type JsonSurvivalEvaluation, type RunRecord } from "./runs.js";
 import { table4, table5, table6, table9 } from "./tables.js";
 
 export interface EvalOptions {
@@ -42,6 +42,9 @@ function thresholdRow(dir: string, bound: OverheadBound): { name: string; labels
   return { name: "Static thresholds (FastNetMon-style)", labels: `${val} (val, tuning)`, m: r.test.overall as unknown as JsonMetrics, note: `thresholds tuned on all ${val} val examples of ${dir} (docs/detection.md), deterministic (no seed); wall-clock ${((performance.now() - t0) / 1000).toFixed(1)} s` };
 }
 
+/** τ and test metrics of one objective's head "all" (null: not recorded). */
+const pointOf = (e: JsonSurvivalEvaluation | undefined) => (e === undefined ? null : { tau: e.tau, test: e.test?.overall ?? null });
+
 export function evaluateRuns(o: EvalOptions): EvalResult {
   if (o.runs.length === 0) throw new FinetuneError("bad-run", "no runs to evaluate");
   const runs = o.runs.map(readRun);
@@ -69,7 +72,7 @@ export function evaluateRuns(o: EvalOptions): EvalResult {
       tau: r.evaluation.all.tau,
       test: r.evaluation.all.test?.overall,
       perType: Object.fromEntries(Object.entries(r.evaluation.perTypeHead).map(([k, v]) => [k, v.test?.overall ?? null])),
-      byObjective: Object.fromEntries(TAU_OBJECTIVES.map((obj) => [obj, (() => { const e = evaluationFor(r, obj); return e === null ? null : { tau: e.all.tau, test: e.all.test?.overall ?? null }; })()])),
+      byObjective: Object.fromEntries(TAU_OBJECTIVES.map((obj) => [obj, pointOf(evaluationFor(r, obj)?.all)])),
       wallSeconds: r.wallSeconds,
     })),
     pretrain: logs.map((l) => ({ path: l.path, best: l.best, bigram: l.bigram, wallSeconds: l.wallSeconds })),

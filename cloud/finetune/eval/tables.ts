@@ -48,16 +48,16 @@ const OBJECTIVE_TITLE: Record<TauObjective, { suffix: string; rule: string }> = 
 /** Table 5 (objective "effectiveness") or 5b ("f1"): detection of all attacks per model under the overhead bound. */
 export function table5(runs: readonly RunRecord[], extra: readonly { name: string; labels: string; m: JsonMetrics; note: string }[] = [], objective: TauObjective = "effectiveness"): string {
   const p = runs[0]?.evaluation.all.bound.p ?? 0.8;
-  const missing = runs.filter((r) => evaluationFor(r, objective) === null).map((r) => r.name);
-  runs = runs.filter((r) => evaluationFor(r, objective) !== null);
-  const testOf = (r: RunRecord): JsonMetrics => evaluationFor(r, objective)!.all.test!.overall;
-  const rows = runs.map((r) => {
-    const m = testOf(r);
-    return [r.name, `${r.labels.used} (${r.labels.split})`, pct(m.effectiveness), pct(m.overhead.atP), pct(m.fpr), pct(m.fnr), dec(m.f1), dec(evaluationFor(r, objective)!.all.tau, 4), dec(m.mitigation.median, 0)];
+  const withEval = runs.map((r) => ({ r, e: evaluationFor(r, objective)?.all ?? null }));
+  const missing = withEval.filter((x) => x.e === null).map((x) => x.r.name);
+  const shown = withEval.flatMap(({ r, e }) => (e === null ? [] : [{ r, e }]));
+  const rows = shown.map(({ r, e }) => {
+    const m = e.test!.overall;
+    return [r.name, `${r.labels.used} (${r.labels.split})`, pct(m.effectiveness), pct(m.overhead.atP), pct(m.fpr), pct(m.fnr), dec(m.f1), dec(e.tau, 4), dec(m.mitigation.median, 0)];
   });
   for (const e of extra) rows.push([e.name, e.labels, pct(e.m.effectiveness), pct(e.m.overhead.atP), pct(e.m.fpr), pct(e.m.fnr), dec(e.m.f1), dash, dec(e.m.mitigation.median, 0)]);
-  const notes = runs.map((r) => {
-    const m = testOf(r);
+  const notes = shown.map(({ r, e }) => {
+    const m = e.test!.overall;
     const w = r.wallSeconds;
     const lstm = r.kind === "lstm" && r.lstm ? `Multiscale-LSTM (scales ${r.lstm.config.scales.join("/")} min, H = ${r.lstm.config.H}, E = ${r.lstm.config.E}, ${r.lstm.parameters} parameters) + head from scratch, ${r.options.scratch.epochs} epochs` : null;
     const train = lstm !== null ? lstm : r.kind === "scratch" ? `decoder + head from scratch, ${r.options.scratch.epochs} epochs` : `frozen backbone ${r.backbone.fresh ? "(fresh init, NOT pre-trained)" : `\`${r.backbone.checkpoint}\``}, heads ${Object.keys(r.heads).join(", ")}, ${r.options.head.epochs} epochs`;
