@@ -1,7 +1,7 @@
 /** @module The open nodes of a MinuteAccumulator: ids by address (with a stale mark for a replaced matcher), and each node's cache of its recent minutes' head blocks. */
 import { formatIPv4, formatIPv6 } from "../flow/ip.js";
 import { ipv4TextKey } from "./aggregate-order.js";
-import { QuadTable, U32Table } from "./int-tables.js";
+import { QuadTable, U32SlotTable } from "./int-tables.js";
 
 /** No minute in a ring entry (epoch minutes of valid flows are ≥ 0). */
 export const NO_MINUTE = -0x80000000;
@@ -15,16 +15,22 @@ export const RING = 2 * RING_ENTRIES;
 
 /**
  * Dense node ids over the addresses that have open minutes. An address's id is looked up in one
- * probe without allocating (U32Table for IPv4, QuadTable for IPv6: keys and value interleaved); the value carries STALE while the node
- * awaits reconfirmation by a replaced matcher. Per node: family, address words, customer (interned
- * id), and a 32-byte ring (`ring`) caching the head block of up to RING_ENTRIES open minutes,
- * direct-mapped by minute. The ring is only a cache: the accumulator's (node, minute) table is the
- * record, so an entry may be overwritten at any time. A node's flows keep landing in a handful of
- * neighbouring minutes (flows spanning minutes, exporters' out-of-order records), which a
- * one-entry cache missed a third of the time on the bench workload.
+ * probe without allocating (U32SlotTable for IPv4, QuadTable for IPv6: keys and value
+ * interleaved); the value carries STALE while the node awaits reconfirmation by a replaced
+ * matcher. Per node: family, address words, customer (interned id), and a 32-byte ring (`ring`)
+ * holding the head block of up to RING_ENTRIES open minutes, direct-mapped by minute. The ring
+ * is the record of the minutes it holds: a new minute takes its entry, and the minute it displaces
+ * moves to the accumulator's overflow table, which the node's `overflow` mark says to search. So
+ * a new node-minute costs no table probe, and a node's flows, which keep landing in a handful of
+ * neighbouring minutes (flows spanning minutes, exporters' out-of-order records), find their
+ * minutes in the ring.
  */
 export class OpenNodes {
-  private v4Ids: U32Table;
+  /**
+   * IPv4 address → id; each slot's two caller words hold the node's latest (minute, head block),
+   * a copy of one ring entry that the address lookup brings into cache with it (MinuteAccumulator.addChunk)
+   */
+  v4Ids: U32SlotTable;
   private v6Ids = new QuadTable();
   family: Uint8Array;
   /** (nodes, 4) address words */
@@ -32,20 +38,18 @@ export class OpenNodes {
   customer: Int32Array;
   /** (nodes, RING) */
   ring: Int32Array;
+  /** 1 when some open minute of the node is not in its ring (MinuteAccumulator's overflow table holds it) */
+  overflow: Uint8Array;
   count = 0;
 
   constructor(capacity = 64) {
     const n = Math.max(16, capacity);
-    this.v4Ids = new U32Table(n);
+    this.v4Ids = new U32SlotTable(n);
     this.family = new Uint8Array(n);
     this.addr = new Uint32Array(4 * n);
     this.customer = new Int32Array(n);
     this.ring = new Int32Array(RING * n).fill(NO_MINUTE);
-  }
-
-  /** The node's id (with STALE when awaiting reconfirmation), or -1. */
-  findV4(addr: number): number {
-    return this.v4Ids.get(addr);
+    this.overflow = new Uint8Array(n);
   }
 
   findV6(words: Uint32Array, w: number): number {
@@ -90,6 +94,7 @@ export class OpenNodes {
       this.family = grow(this.family, cap);
       this.addr = grow(this.addr, 4 * cap);
       this.customer = grow(this.customer, cap);
+      this.overflow = grow(this.overflow, cap);
       const ring = new Int32Array(RING * cap).fill(NO_MINUTE);
       ring.set(this.ring);
       this.ring = ring;
@@ -121,7 +126,7 @@ export class OpenNodes {
     for (let node = 0; node < old; node++) if (keep[node] === 1) newId[node] = n++;
     const oldV4 = this.v4Ids;
     const oldV6 = this.v6Ids;
-    this.v4Ids = new U32Table(Math.max(16, old)); // as many as were open: the next minutes see about as many nodes
+    this.v4Ids = new U32SlotTable(Math.max(16, old)); // as many as were open: the next minutes see about as many nodes
     this.v6Ids = new QuadTable();
     for (let node = 0; node < old; node++) {
       const id = newId[node]!;
@@ -138,6 +143,7 @@ export class OpenNodes {
       else this.v6Ids.set(a[x]!, a[x + 1]!, a[x + 2]!, a[x + 3]!, id | stale);
     }
     this.ring.fill(NO_MINUTE, 0, RING * old);
+    this.overflow.fill(0, 0, old);
     this.count = n;
     return newId;
   }

@@ -6,7 +6,7 @@ import { COMBOS } from "./aggregate-layout.js";
 import { FEATURE_COUNT } from "./catalogue.js";
 import { NO_MINUTE, OpenNodes, RING, RING_MASK, STALE } from "./aggregate-nodes.js";
 import { sortNodesByText } from "./aggregate-order.js";
-import { BLOCK_BYTES, BLOCK_WIDTH, CounterStore, MAX_BLOCKS_PER_SLOT } from "./aggregate-store.js";
+import { BLOCK_BYTES, BLOCK_WIDTH, CounterStore, DENSE_MARK, MAX_BLOCKS_PER_SLOT } from "./aggregate-store.js";
 import { PairTable } from "./int-tables.js";
 import type { NodeMatcher } from "./nodes.js";
 
@@ -16,8 +16,8 @@ export const MINUTE_MS = 60_000;
  * Most bytes of counters one open node-minute can take (aggregate-store.ts: two chained 128-byte
  * blocks of five keys, plus the dense run that replaced them until the next close compacts). A
  * typical node-minute uses one or two blocks (`MinuteAccumulator.openBytes` gives the real
- * figure); bookkeeping adds about 50–100 bytes more (the slot record and its (node, minute) table
- * entry, and the node-minute's share of its node's address entry and 32-byte minute ring).
+ * figure); bookkeeping adds about 50–100 bytes more (the slot record, and the node-minute's share
+ * of its node's 16-byte address slot (at most half full) and 32-byte minute ring).
  */
 export const BYTES_PER_NODE_MINUTE = MAX_BLOCKS_PER_SLOT * BLOCK_BYTES;
 
@@ -71,8 +71,10 @@ const NOT_NODE_MASK = 255;
  * Storage is allocation-free per flow: an open node's id is found by its address before the
  * matcher is asked (so a node's prefix lookup runs once per matcher, not once per flow), and each
  * open node-minute keeps only the counter keys it has seen, in a sparse block chain
- * (aggregate-store.ts). Rows go through in chunks, in passes that overlap the lookups' cache misses
- * (addColumns). Closing expands each node-minute into the 86 features.
+ * (aggregate-store.ts), found through its node's minute ring (aggregate-nodes.ts), or, for the
+ * node's latest minute, through the node's address slot itself. Rows go through in chunks, in
+ * passes that overlap the lookups' cache misses (addColumns). Closing expands each node-minute
+ * into the 86 features.
  */
 export class MinuteAccumulator {
   readonly stats: AggregationStats = { flows: 0, matched: 0, unmatched: 0, late: 0, overCapacity: 0 };
@@ -86,8 +88,13 @@ export class MinuteAccumulator {
   private closedBefore = Number.NEGATIVE_INFINITY;
   private readonly open = new OpenNodes();
   private readonly store = new CounterStore();
-  // node-minute slots: (node, minute) → slot, and each slot's head block
+  /**
+   * The open node-minutes' head blocks: each is in its node's ring entry (OpenNodes.ring, at its
+   * minute mod RING_ENTRIES) or, when another minute of the node holds that entry, in this
+   * overflow table ((node, minute) → head block), and the node is marked in OpenNodes.overflow.
+   */
   private slotIds = new PairTable();
+  // node-minute slots (creation order): node, minute and head block
   private slotNode = new Int32Array(64);
   private slotMinute = new Float64Array(64);
   private slotHead = new Int32Array(64);
@@ -95,8 +102,17 @@ export class MinuteAccumulator {
   /** per-chunk scratch of addChunk: each row's nodes and single-minute head blocks (-1: none) */
   private readonly chunkIn = new Int32Array(CHUNK);
   private readonly chunkOut = new Int32Array(CHUNK);
+  /** offsets of each row's IPv4 nodes' address slots (OpenNodes.v4Ids; -1: none) */
+  private readonly chunkAtIn = new Int32Array(CHUNK);
+  private readonly chunkAtOut = new Int32Array(CHUNK);
   private readonly chunkHeadIn = new Int32Array(CHUNK);
   private readonly chunkHeadOut = new Int32Array(CHUNK);
+  /** each row's first piece (rows spanning minutes): its pieces are [chunkPiece[j], chunkPiece[j + 1]) */
+  private readonly chunkPiece = new Int32Array(CHUNK + 1);
+  /** per-chunk pieces of rows spanning minutes: the share of the row in one open minute, and that node-minute's head blocks */
+  private pieceShare = new Float64Array(CHUNK);
+  private pieceHeadIn = new Int32Array(CHUNK);
+  private pieceHeadOut = new Int32Array(CHUNK);
   /** IPv4 addresses the current matcher calls no node, direct-mapped by low bits (-1: empty) */
   private notNode = new Float64Array(NOT_NODE_MASK + 1).fill(-1);
   /** xor of the words pass 2b read from the head blocks (kept so the reads are not optimized away) */
@@ -132,8 +148,10 @@ export class MinuteAccumulator {
 
   /**
    * Adds every row of a column batch, CHUNK rows at a time in three passes: (1) each row's two
-   * nodes, (2) the head block of each single-minute row's node-minutes, then a read of each head's
-   * two lines, (3) the counters, row by row. The lookups of passes 1 and 2 do not depend on each other
+   * nodes, (2) the head block of each of the row's node-minutes (one per node for a single-minute
+   * row; one per node and open minute, with the row's share of it, for a row spanning minutes),
+   * then a read of each head's two lines and of the block or dense run chained behind it, (3) the
+   * counters, row by row. The lookups of passes 1 and 2 do not depend on each other
    * across rows, so their cache misses overlap instead of queueing behind one row's chain of
    * dependent loads; pass 3 then finds its lines in cache. Every side effect (node creation,
    * node-minute creation, counter sums) still happens in row order, so results are identical to a
@@ -154,6 +172,8 @@ export class MinuteAccumulator {
     const open = this.open;
     const nodeIn = this.chunkIn;
     const nodeOut = this.chunkOut;
+    const atIn = this.chunkAtIn;
+    const atOut = this.chunkAtOut;
     const headIn = this.chunkHeadIn;
     const headOut = this.chunkHeadOut;
     const notNode = this.notNode;
@@ -167,24 +187,36 @@ export class MinuteAccumulator {
     const flagLanes = FLAG_LANE;
     const minuteMs = MINUTE_MS;
     const closedBefore = this.closedBefore;
-    // pass 1: nodes (in row order: nodes are created, and refused for capacity, as rows come)
+    // pass 1: nodes (in row order: nodes are created, and refused for capacity, as rows come), and
+    // the offset of each IPv4 node's address slot, whose caller words cache its latest (minute, head)
+    const v4Ids = open.v4Ids;
+    v4Ids.reserve(2 * (to - from)); // no growth in this chunk: the offsets stay valid until pass 2
+    const v4 = v4Ids.slots;
     for (let i = from; i < to; i++) {
       const w = 4 * i;
-      let inNode: number;
-      let outNode: number;
+      let inNode = -1;
+      let outNode = -1;
+      let inAt = -1;
+      let outAt = -1;
       if (family[i] === 4) {
         // an id without STALE is a node confirmed under the current matcher; -1 (absent) is ≥ STALE unsigned
         const da = dst[w]!;
-        if (notNode[da & NOT_NODE_MASK] === da) inNode = -1;
-        else {
-          inNode = open.findV4(da);
-          if (inNode >>> 0 >= STALE) inNode = this.resolveV4(da, inNode);
+        if (notNode[da & NOT_NODE_MASK] !== da) {
+          inAt = v4Ids.find(da);
+          inNode = inAt < 0 ? -1 : v4[inAt + 1]!;
+          if (inNode >>> 0 >= STALE) {
+            inNode = this.resolveV4(da, inNode);
+            inAt = inNode < 0 ? -1 : v4Ids.find(da);
+          }
         }
         const sa = src[w]!;
-        if (notNode[sa & NOT_NODE_MASK] === sa) outNode = -1;
-        else {
-          outNode = open.findV4(sa);
-          if (outNode >>> 0 >= STALE) outNode = this.resolveV4(sa, outNode);
+        if (notNode[sa & NOT_NODE_MASK] !== sa) {
+          outAt = v4Ids.find(sa);
+          outNode = outAt < 0 ? -1 : v4[outAt + 1]!;
+          if (outNode >>> 0 >= STALE) {
+            outNode = this.resolveV4(sa, outNode);
+            outAt = outNode < 0 ? -1 : v4Ids.find(sa);
+          }
         }
       } else {
         inNode = this.nodeV6(dst, w);
@@ -196,39 +228,91 @@ export class MinuteAccumulator {
       }
       nodeIn[i - from] = inNode;
       nodeOut[i - from] = outNode;
+      atIn[i - from] = inAt;
+      atOut[i - from] = outAt;
     }
-    // pass 2: head blocks of single-minute rows (multi-minute rows find theirs in pass 3)
+    // pass 2: head blocks, in row order (node-minutes are created as rows come): a single-minute
+    // row's, and one per open minute of a row spanning minutes (its pieces)
+    let pieces = 0;
+    const piece = this.chunkPiece;
     for (let i = from; i < to; i++) {
       const j = i - from;
       const inNode = nodeIn[j]!;
       const outNode = nodeOut[j]!;
       headIn[j] = -1;
       headOut[j] = -1;
+      piece[j] = pieces;
       if (inNode < 0 && outNode < 0) continue;
       const start = startMs[i]!;
       const end = endMs[i]!;
       const m0 = Math.floor(start / minuteMs);
-      if (m0 < closedBefore || !(end <= start || Math.floor(end / minuteMs) === m0)) continue;
-      if (inNode >= 0) {
-        const ring = open.ring;
-        const r = RING * inNode + 2 * (m0 & RING_MASK);
-        const head = ring[r] === m0 ? ring[r + 1]! : this.newHead(inNode, m0);
-        headIn[j] = head;
+      if (end <= start || Math.floor(end / minuteMs) === m0) {
+        if (m0 < closedBefore) continue; // late: pass 3 counts it
+        // the address slot's (minute, head) when it is this minute; else the ring's, which then goes into the slot
+        const cacheable = (m0 | 0) === m0 && m0 !== NO_MINUTE;
+        if (inNode >= 0) {
+          const at = atIn[j]!;
+          if (at >= 0 && v4[at + 2] === m0 && cacheable) headIn[j] = v4[at + 3]!;
+          else {
+            const h = this.head(inNode, m0);
+            headIn[j] = h;
+            if (at >= 0 && cacheable) {
+              v4[at + 2] = m0;
+              v4[at + 3] = h;
+            }
+          }
+        }
+        if (outNode >= 0) {
+          const at = atOut[j]!;
+          if (at >= 0 && v4[at + 2] === m0 && cacheable) headOut[j] = v4[at + 3]!;
+          else {
+            const h = this.head(outNode, m0);
+            headOut[j] = h;
+            if (at >= 0 && cacheable) {
+              v4[at + 2] = m0;
+              v4[at + 3] = h;
+            }
+          }
+        }
+        continue;
       }
-      if (outNode >= 0) {
-        const ring = open.ring;
-        const r = RING * outNode + 2 * (m0 & RING_MASK);
-        const head = ring[r] === m0 ? ring[r + 1]! : this.newHead(outNode, m0);
-        headOut[j] = head;
+      // a row spanning minutes: its share in each open minute, in proportion to the overlap
+      const m1 = Math.floor(end / minuteMs);
+      const duration = end - start;
+      for (let m = Math.max(m0, closedBefore); m <= m1; m++) {
+        const overlap = Math.min(end, (m + 1) * minuteMs) - Math.max(start, m * minuteMs);
+        if (overlap <= 0) continue;
+        if (pieces === this.pieceShare.length) this.growPieces();
+        this.pieceShare[pieces] = overlap / duration;
+        this.pieceHeadIn[pieces] = inNode >= 0 ? this.head(inNode, m) : -1;
+        this.pieceHeadOut[pieces] = outNode >= 0 ? this.head(outNode, m) : -1;
+        pieces++;
       }
     }
-    // pass 2b: read a word of each of the head block's two cache lines (the pool is line aligned:
-    // aggregate-store.ts), so pass 3 finds them in cache (a loop of independent loads: their misses overlap)
+    piece[to - from] = pieces;
+    // pass 2b: read a word of each head block's two cache lines (the pool is line aligned:
+    // aggregate-store.ts), so pass 3 finds them in cache (loops of independent loads: their misses overlap)
     const meta = store.meta;
     let touch = 0;
     for (let j = 0; j < to - from; j++) {
       const a = 2 * BLOCK_WIDTH * Math.max(0, headIn[j]!);
       const b = 2 * BLOCK_WIDTH * Math.max(0, headOut[j]!);
+      touch ^= meta[a]! ^ meta[a + BLOCK_WIDTH]! ^ meta[b]! ^ meta[b + BLOCK_WIDTH]!;
+    }
+    // and the chained block or dense run behind each head (one more independent load each)
+    for (let j = 0; j < to - from; j++) {
+      const a = 2 * BLOCK_WIDTH * Math.max(0, headIn[j]!);
+      const b = 2 * BLOCK_WIDTH * Math.max(0, headOut[j]!);
+      const na = 2 * BLOCK_WIDTH * (meta[a]! === DENSE_MARK ? meta[a + 1]! : meta[a + 1]! >>> 8);
+      const nb = 2 * BLOCK_WIDTH * (meta[b]! === DENSE_MARK ? meta[b + 1]! : meta[b + 1]! >>> 8);
+      touch ^= meta[na]! ^ meta[na + BLOCK_WIDTH]! ^ meta[nb]! ^ meta[nb + BLOCK_WIDTH]!;
+    }
+    const pieceHeadIn = this.pieceHeadIn;
+    const pieceHeadOut = this.pieceHeadOut;
+    const pieceShare = this.pieceShare;
+    for (let k = 0; k < pieces; k++) {
+      const a = 2 * BLOCK_WIDTH * Math.max(0, pieceHeadIn[k]!);
+      const b = 2 * BLOCK_WIDTH * Math.max(0, pieceHeadOut[k]!);
       touch ^= meta[a]! ^ meta[a + BLOCK_WIDTH]! ^ meta[b]! ^ meta[b + BLOCK_WIDTH]!;
     }
     this.touched = touch;
@@ -276,37 +360,30 @@ export class MinuteAccumulator {
         }
         continue;
       }
-      const start = startMs[i]!;
-      const end = endMs[i]!;
-      const m0 = Math.floor(start / minuteMs);
-      if (end <= start || Math.floor(end / minuteMs) === m0) {
-        // single-minute rows reach here only when late
-        late++;
-        continue;
-      }
-      const m1 = Math.floor(end / minuteMs);
-      const duration = end - start;
-      if (m0 < closedBefore) late++;
-      for (let m = Math.max(m0, closedBefore); m <= m1; m++) {
-        const overlap = Math.min(end, (m + 1) * minuteMs) - Math.max(start, m * minuteMs);
-        if (overlap <= 0) continue;
-        const f = overlap / duration;
-        if (inNode >= 0) {
-          const v = store.entry(this.head(inNode, m), inKey);
+      const p0 = piece[j]!;
+      const p1 = piece[j + 1]!;
+      // a row with no pieces is late (single-minute, or wholly in closed minutes); a spanning row
+      // with a share in a closed minute is late too (that share is dropped)
+      if (p0 === p1 || Math.floor(startMs[i]! / minuteMs) < closedBefore) late++;
+      for (let k = p0; k < p1; k++) {
+        const f = pieceShare[k]!;
+        const hi = pieceHeadIn[k]!;
+        const ho = pieceHeadOut[k]!;
+        if (hi >= 0) {
+          const v = store.entry(hi, inKey);
           const p = store.pool;
           p[v]! += pk * f;
           p[v + 1]! += by * f;
           p[v + 2]! += f;
         }
-        if (outNode >= 0) {
-          const head = this.head(outNode, m);
-          const v = store.entry(head, outKey);
+        if (ho >= 0) {
+          const v = store.entry(ho, outKey);
           const p = store.pool;
           p[v]! += pk * f;
           p[v + 1]! += by * f;
           p[v + 2]! += f;
           if (flagKey >= 0) {
-            const fv = store.entry(head, flagKey) + flagLane;
+            const fv = store.entry(ho, flagKey) + flagLane;
             store.pool[fv]! += f;
           }
         }
@@ -438,17 +515,26 @@ export class MinuteAccumulator {
     const keepNode = new Uint8Array(this.open.count);
     for (const s of keep) keepNode[slotNode[s]!] = 1;
     const newNode = this.open.retain(keepNode);
-    // sized for the node-minutes just held, not just the kept ones: the next interval opens about as many (no regrowth)
-    this.slotIds = new PairTable(Math.max(keep.length, this.slotCount));
+    // the rings were cleared: each kept node-minute goes back into its ring entry, or the overflow table when that is taken
+    this.slotIds = new PairTable();
+    const ring = this.open.ring;
     let n = 0;
     for (const s of keep) {
       // n ≤ s: rewriting in place only overwrites slots already read
       const node = newNode[slotNode[s]!]!;
       const minute = slotMinute[s]!;
+      const head = newBlock[slotHead[s]!]!;
       slotNode[n] = node;
       slotMinute[n] = minute;
-      slotHead[n] = newBlock[slotHead[s]!]!;
-      this.slotIds.set(node, minute, n);
+      slotHead[n] = head;
+      const r = RING * node + 2 * (minute & RING_MASK);
+      if ((minute | 0) === minute && minute !== NO_MINUTE && ring[r] === NO_MINUTE) {
+        ring[r] = minute;
+        ring[r + 1] = head;
+      } else {
+        this.slotIds.set(node, minute, head);
+        this.open.overflow[node] = 1;
+      }
       n++;
     }
     this.slotCount = n;
@@ -496,6 +582,13 @@ export class MinuteAccumulator {
     return false;
   }
 
+  private growPieces(): void {
+    const cap = 2 * this.pieceShare.length;
+    this.pieceShare = grow(this.pieceShare, cap);
+    this.pieceHeadIn = grow(this.pieceHeadIn, cap);
+    this.pieceHeadOut = grow(this.pieceHeadOut, cap);
+  }
+
   /** Head block of (node, minute), created when new. */
   private head(node: number, minute: number): number {
     const ring = this.open.ring;
@@ -504,30 +597,43 @@ export class MinuteAccumulator {
     return this.newHead(node, minute);
   }
 
-  /** Head block of (node, minute) from the slot table, created when new, and cached in the node's ring. */
+  /**
+   * Head block of (node, minute) when the node's ring entry for the minute holds another minute or
+   * none: from the overflow table, or a new node-minute. The ring is the record of the node-minutes
+   * it holds (see `slotIds`), so a new node-minute costs no table probe unless the node has overflowed.
+   */
   private newHead(node: number, minute: number): number {
-    let s = this.slotIds.get(node, minute);
-    if (s < 0) {
-      s = this.slotCount++;
-      if (s >= this.slotNode.length) {
-        const cap = this.slotNode.length * 2;
-        this.slotNode = grow(this.slotNode, cap);
-        this.slotMinute = grow(this.slotMinute, cap);
-        this.slotHead = grow(this.slotHead, cap);
-      }
-      this.slotNode[s] = node;
-      this.slotMinute[s] = minute;
-      this.slotHead[s] = this.store.alloc();
-      this.slotIds.set(node, minute, s);
+    const open = this.open;
+    const ringable = (minute | 0) === minute && minute !== NO_MINUTE;
+    if (!ringable || open.overflow[node] === 1) {
+      const found = this.slotIds.get(node, minute);
+      if (found >= 0) return found;
     }
-    const head = this.slotHead[s]!;
-    // cache only what an int32 holds exactly (epoch minutes of valid flows always do)
-    if ((minute | 0) === minute && minute !== NO_MINUTE) {
-      const r = RING * node + 2 * (minute & RING_MASK);
-      const ring = this.open.ring;
-      ring[r] = minute;
-      ring[r + 1] = head;
+    const s = this.slotCount++;
+    if (s >= this.slotNode.length) {
+      const cap = this.slotNode.length * 2;
+      this.slotNode = grow(this.slotNode, cap);
+      this.slotMinute = grow(this.slotMinute, cap);
+      this.slotHead = grow(this.slotHead, cap);
     }
+    const head = this.store.alloc();
+    this.slotNode[s] = node;
+    this.slotMinute[s] = minute;
+    this.slotHead[s] = head;
+    if (!ringable) {
+      this.slotIds.set(node, minute, head);
+      open.overflow[node] = 1;
+      return head;
+    }
+    // the newest minute takes the ring entry; the one it displaces moves to the overflow table
+    const ring = open.ring;
+    const r = RING * node + 2 * (minute & RING_MASK);
+    if (ring[r] !== NO_MINUTE) {
+      this.slotIds.set(node, ring[r]!, ring[r + 1]!);
+      open.overflow[node] = 1;
+    }
+    ring[r] = minute;
+    ring[r + 1] = head;
     return head;
   }
 }
