@@ -81,7 +81,7 @@ export class U32SlotTable {
 
   constructor(capacity = 16) {
     let cap = 16;
-    while (cap < capacity * 2) cap *= 2;
+    while (cap * 3 < capacity * 4) cap *= 2;
     this.slots = U32SlotTable.empty(cap);
     this.mask = cap - 1;
   }
@@ -118,7 +118,7 @@ export class U32SlotTable {
 
   /** Room for `n` more keys without growing (so offsets found now stay valid through them). */
   reserve(n: number): void {
-    if ((this.size + n) * 2 > this.slots.length / 4) this.rehash(Math.max(this.slots.length / 2, 4 * (this.size + n)));
+    if ((this.size + n) * 4 > 3 * (this.slots.length / 4)) this.rehash(Math.max(this.slots.length / 2, 2 * (this.size + n)));
   }
 
   /** Inserts or overwrites the value (the caller words of an existing key are kept); `value` must be ≥ 0. */
