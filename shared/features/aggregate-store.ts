@@ -12,7 +12,7 @@ const MAX_CHAIN = 2;
 /** Most blocks one node-minute can hold: a dense region plus the chain it replaced (dropped at the next compaction). */
 export const MAX_BLOCKS_PER_SLOT = MAX_CHAIN + DENSE_BLOCKS;
 /** Keys word of a dense head (no key byte is ever 255). */
-export const DENSE_MARK = -1;
+const DENSE_MARK = -1;
 /**
  * Bit 7 of each byte of `x` that is zero (exact for the lowest zero byte, which is all callers use;
  * bytes above it may be flagged falsely).

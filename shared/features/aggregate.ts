@@ -6,7 +6,7 @@ import { COMBOS } from "./aggregate-layout.js";
 import { FEATURE_COUNT } from "./catalogue.js";
 import { NO_MINUTE, OpenNodes, RING, RING_MASK, STALE } from "./aggregate-nodes.js";
 import { sortNodesByText } from "./aggregate-order.js";
-import { BLOCK_BYTES, BLOCK_WIDTH, CounterStore, DENSE_MARK, MAX_BLOCKS_PER_SLOT } from "./aggregate-store.js";
+import { BLOCK_BYTES, BLOCK_WIDTH, CounterStore, MAX_BLOCKS_PER_SLOT } from "./aggregate-store.js";
 import { PairTable } from "./int-tables.js";
 import type { NodeMatcher } from "./nodes.js";
 
@@ -150,8 +150,7 @@ export class MinuteAccumulator {
    * Adds every row of a column batch, CHUNK rows at a time in three passes: (1) each row's two
    * nodes, (2) the head block of each of the row's node-minutes (one per node for a single-minute
    * row; one per node and open minute, with the row's share of it, for a row spanning minutes),
-   * then a read of each head's two lines and of the block or dense run chained behind it, (3) the
-   * counters, row by row. The lookups of passes 1 and 2 do not depend on each other
+   * then a read of each head's two lines, (3) the counters, row by row. The lookups of passes 1 and 2 do not depend on each other
    * across rows, so their cache misses overlap instead of queueing behind one row's chain of
    * dependent loads; pass 3 then finds its lines in cache. Every side effect (node creation,
    * node-minute creation, counter sums) still happens in row order, so results are identical to a
@@ -298,14 +297,6 @@ export class MinuteAccumulator {
       const a = 2 * BLOCK_WIDTH * Math.max(0, headIn[j]!);
       const b = 2 * BLOCK_WIDTH * Math.max(0, headOut[j]!);
       touch ^= meta[a]! ^ meta[a + BLOCK_WIDTH]! ^ meta[b]! ^ meta[b + BLOCK_WIDTH]!;
-    }
-    // and the chained block or dense run behind each head (one more independent load each)
-    for (let j = 0; j < to - from; j++) {
-      const a = 2 * BLOCK_WIDTH * Math.max(0, headIn[j]!);
-      const b = 2 * BLOCK_WIDTH * Math.max(0, headOut[j]!);
-      const na = 2 * BLOCK_WIDTH * (meta[a]! === DENSE_MARK ? meta[a + 1]! : meta[a + 1]! >>> 8);
-      const nb = 2 * BLOCK_WIDTH * (meta[b]! === DENSE_MARK ? meta[b + 1]! : meta[b + 1]! >>> 8);
-      touch ^= meta[na]! ^ meta[na + BLOCK_WIDTH]! ^ meta[nb]! ^ meta[nb + BLOCK_WIDTH]!;
     }
     const pieceHeadIn = this.pieceHeadIn;
     const pieceHeadOut = this.pieceHeadOut;
