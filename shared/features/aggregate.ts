@@ -247,32 +247,8 @@ export class MinuteAccumulator {
       const m0 = Math.floor(start / minuteMs);
       if (end <= start || Math.floor(end / minuteMs) === m0) {
         if (m0 < closedBefore) continue; // late: pass 3 counts it
-        // the address slot's (minute, head) when it is this minute; else the ring's, which then goes into the slot
-        const cacheable = (m0 | 0) === m0 && m0 !== NO_MINUTE;
-        if (inNode >= 0) {
-          const at = atIn[j]!;
-          if (at >= 0 && v4[at + 2] === m0 && cacheable) headIn[j] = v4[at + 3]!;
-          else {
-            const h = this.head(inNode, m0);
-            headIn[j] = h;
-            if (at >= 0 && cacheable) {
-              v4[at + 2] = m0;
-              v4[at + 3] = h;
-            }
-          }
-        }
-        if (outNode >= 0) {
-          const at = atOut[j]!;
-          if (at >= 0 && v4[at + 2] === m0 && cacheable) headOut[j] = v4[at + 3]!;
-          else {
-            const h = this.head(outNode, m0);
-            headOut[j] = h;
-            if (at >= 0 && cacheable) {
-              v4[at + 2] = m0;
-              v4[at + 3] = h;
-            }
-          }
-        }
+        if (inNode >= 0) headIn[j] = this.headVia(v4, atIn[j]!, inNode, m0);
+        if (outNode >= 0) headOut[j] = this.headVia(v4, atOut[j]!, outNode, m0);
         continue;
       }
       // a row spanning minutes: its share in each open minute, in proportion to the overlap
@@ -283,8 +259,8 @@ export class MinuteAccumulator {
         if (overlap <= 0) continue;
         if (pieces === this.pieceShare.length) this.growPieces();
         this.pieceShare[pieces] = overlap / duration;
-        this.pieceHeadIn[pieces] = inNode >= 0 ? this.head(inNode, m) : -1;
-        this.pieceHeadOut[pieces] = outNode >= 0 ? this.head(outNode, m) : -1;
+        this.pieceHeadIn[pieces] = inNode >= 0 ? this.headVia(v4, atIn[j]!, inNode, m) : -1;
+        this.pieceHeadOut[pieces] = outNode >= 0 ? this.headVia(v4, atOut[j]!, outNode, m) : -1;
         pieces++;
       }
     }
@@ -578,6 +554,22 @@ export class MinuteAccumulator {
     this.pieceShare = grow(this.pieceShare, cap);
     this.pieceHeadIn = grow(this.pieceHeadIn, cap);
     this.pieceHeadOut = grow(this.pieceHeadOut, cap);
+  }
+
+  /**
+   * Head block of (node, minute) through the node's IPv4 address slot at offset `at` in `v4`
+   * (-1: none, an IPv6 node): the slot's cached (minute, head) when it is this minute; else the
+   * ring's (or a new node-minute's), which then goes into the slot.
+   */
+  private headVia(v4: Int32Array, at: number, node: number, minute: number): number {
+    if (at < 0) return this.head(node, minute);
+    if (v4[at + 2] === minute && minute !== NO_MINUTE) return v4[at + 3]!;
+    const h = this.head(node, minute);
+    if ((minute | 0) === minute && minute !== NO_MINUTE) {
+      v4[at + 2] = minute;
+      v4[at + 3] = h;
+    }
+    return h;
   }
 
   /** Head block of (node, minute), created when new. */
