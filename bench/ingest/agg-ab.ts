@@ -1,0 +1,85 @@
+/** @module bench/ingest paired A/B of the aggregator: two or more git revisions' MinuteAccumulator, reps alternated on the same decoded batches, with each rep's time as a ratio to the first revision's. */
+// Run: npx tsx bench/ingest/agg-ab.ts REV_A REV_B [REV_C ...] [--reps 12] [--ipfix]   (needs a bench:ingest cache)
+// A revision is a commit (its shared/ is bundled with esbuild into bench/out/ab/) or "work" (the working tree).
+// The VM's speed drifts by up to 2× between processes and runs (docs/ingest.md), so timing two builds in separate
+// runs compares the drift more than the code; here each rep of one revision sits next to a rep of the other,
+// and the median of the per-rep ratios is what to read.
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { build } from "esbuild";
+import { ipfix } from "../../edge/src/parsers/ipfix/parse.js";
+import { netflowV9 } from "../../edge/src/parsers/netflow-v9/parse.js";
+import type { MinuteAccumulator as Accumulator } from "../../shared/features/aggregate.js";
+import { NodeSet } from "../../shared/features/nodes.js";
+import { asDatagrams, decodeBatches } from "./ours.js";
+
+const root = join(import.meta.dirname, "..", "..");
+const out = join(root, "bench", "out");
+const revs = process.argv.slice(2).filter((a, i, all) => !a.startsWith("--") && !(all[i - 1] ?? "").startsWith("--"));
+const opt = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i < 0 ? fallback : Number(process.argv[i + 1]);
+};
+if (revs.length < 2) {
+  console.error("usage: agg-ab.ts REV_A REV_B [...] [--reps N] [--ipfix]");
+  process.exit(2);
+}
+
+/** Bundles shared/features/aggregate.ts of `rev` (a commit, or "work") into one module file. */
+async function bundle(rev: string): Promise<string> {
+  const file = join(out, "ab", `aggregate-${rev.replace(/[^\w.-]/g, "_")}.mjs`);
+  let src = root;
+  if (rev !== "work") {
+    src = join(out, "ab", `tree-${rev.replace(/[^\w.-]/g, "_")}`);
+    rmSync(src, { recursive: true, force: true });
+    mkdirSync(src, { recursive: true });
+    const tar = execFileSync("git", ["-C", root, "archive", rev, "shared"], { maxBuffer: 1 << 28 });
+    execFileSync("tar", ["-x", "-C", src], { input: tar });
+  }
+  await build({ entryPoints: [join(src, "shared", "features", "aggregate.ts")], bundle: true, platform: "node", format: "esm", outfile: file, logLevel: "warning" });
+  return file;
+}
+
+const cacheRoot = join(out, "ingest");
+const dir = join(cacheRoot, readdirSync(cacheRoot).filter((d) => d.startsWith("w"))[0]!);
+const meta = JSON.parse(readFileSync(join(dir, "workload.json"), "utf8")) as { prefixes: { prefix: string; customer: string }[]; records: number };
+const useIpfix = process.argv.includes("--ipfix");
+const buf = new Uint8Array(readFileSync(join(dir, useIpfix ? "ipfix.bin" : "v9.bin")));
+const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+const frames: Uint8Array[] = [];
+for (let at = 0; at < buf.length; ) {
+  const n = dv.getUint32(at);
+  frames.push(buf.subarray(at + 4, at + 4 + n));
+  at += 4 + n;
+}
+const nodeSet = new NodeSet(meta.prefixes);
+const batches = decodeBatches(useIpfix ? "ipfix" : "v9", useIpfix ? ipfix : netflowV9, asDatagrams(frames, Date.UTC(2026, 2, 2, 10)), meta.records, 750);
+
+const accs: Accumulator[] = [];
+for (const rev of revs) {
+  const mod = (await import(pathToFileURL(await bundle(rev)).href)) as { MinuteAccumulator: typeof Accumulator };
+  accs.push(new mod.MinuteAccumulator(nodeSet));
+}
+const gc = (globalThis as { gc?: () => void }).gc;
+const reps = opt("reps", 12);
+const nsPerFlow: number[][] = revs.map(() => []);
+const rows: number[] = revs.map(() => 0);
+for (let rep = 0; rep <= reps; rep++) {
+  for (let k = 0; k < revs.length; k++) {
+    const r = (k + rep) % revs.length; // rotate which revision goes first
+    gc?.();
+    const t0 = performance.now();
+    for (const cols of batches) accs[r]!.addColumns(cols);
+    const ms = performance.now() - t0;
+    rows[r] = accs[r]!.closeAll().length;
+    if (rep > 0) nsPerFlow[r]!.push((ms * 1e6) / meta.records);
+  }
+}
+const median = (a: number[]) => [...a].sort((x, y) => x - y)[a.length >> 1]!;
+console.log(`aggregate only, ${meta.records.toLocaleString("en-US")} ${useIpfix ? "IPFIX" : "v9"} flows, ${reps} reps each, alternated${gc ? ", full GC before each" : " (run with node --expose-gc --import tsx for a GC before each)"}`);
+for (let k = 0; k < revs.length; k++) {
+  const ratio = nsPerFlow[k]!.map((t, rep) => t / nsPerFlow[0]![rep]!);
+  console.log(`${revs[k]!.padEnd(12)} best ${Math.min(...nsPerFlow[k]!).toFixed(0)} ns/flow, median ${median(nsPerFlow[k]!).toFixed(0)}; median per-rep ratio to ${revs[0]}: ${median(ratio).toFixed(3)}; ${rows[k]} node-minutes`);
+}
