@@ -1,4 +1,4 @@
-/** @module bench/ingest paired A/B of the aggregator: two or more git revisions' MinuteAccumulator, reps alternated on the same decoded batches, with each rep's time as a ratio to the first revision's. */
+/** @module bench/ingest paired A/B of the aggregator: two or more git revisions' MinuteAccumulator, reps alternated on the same decoded batches, with each rep's aggregation and close times as ratios to the first revision's. */
 // Run: npx tsx bench/ingest/agg-ab.ts REV_A REV_B [REV_C ...] [--reps 12] [--ipfix]   (needs a bench:ingest cache)
 // A revision is a commit (its shared/ is bundled with esbuild into bench/out/ab/) or "work" (the working tree).
 // The VM's speed drifts by up to 2× between processes and runs (docs/ingest.md), so timing two builds in separate
@@ -65,6 +65,8 @@ for (const rev of revs) {
 const gc = (globalThis as { gc?: () => void }).gc;
 const reps = opt("reps", 12);
 const nsPerFlow: number[][] = revs.map(() => []);
+/** closeAll's time per closed node-minute (not in the aggregation figures), paired the same way */
+const closeNsPerRow: number[][] = revs.map(() => []);
 const rows: number[] = revs.map(() => 0);
 for (let rep = 0; rep <= reps; rep++) {
   for (let k = 0; k < revs.length; k++) {
@@ -72,14 +74,20 @@ for (let rep = 0; rep <= reps; rep++) {
     gc?.();
     const t0 = performance.now();
     for (const cols of batches) accs[r]!.addColumns(cols);
-    const ms = performance.now() - t0;
+    const t1 = performance.now();
     rows[r] = accs[r]!.closeAll().length;
-    if (rep > 0) nsPerFlow[r]!.push((ms * 1e6) / meta.records);
+    const t2 = performance.now();
+    if (rep > 0) {
+      nsPerFlow[r]!.push(((t1 - t0) * 1e6) / meta.records);
+      closeNsPerRow[r]!.push(((t2 - t1) * 1e6) / rows[r]!);
+    }
   }
 }
 const median = (a: number[]) => [...a].sort((x, y) => x - y)[a.length >> 1]!;
 console.log(`aggregate only, ${meta.records.toLocaleString("en-US")} ${useIpfix ? "IPFIX" : "v9"} flows, ${reps} reps each, alternated${gc ? ", full GC before each" : " (run with node --expose-gc --import tsx for a GC before each)"}`);
 for (let k = 0; k < revs.length; k++) {
   const ratio = nsPerFlow[k]!.map((t, rep) => t / nsPerFlow[0]![rep]!);
+  const closeRatio = closeNsPerRow[k]!.map((t, rep) => t / closeNsPerRow[0]![rep]!);
   console.log(`${revs[k]!.padEnd(12)} best ${Math.min(...nsPerFlow[k]!).toFixed(0)} ns/flow, median ${median(nsPerFlow[k]!).toFixed(0)}; median per-rep ratio to ${revs[0]}: ${median(ratio).toFixed(3)}; ${rows[k]} node-minutes`);
+  console.log(`${"".padEnd(12)} closeAll ${median(closeNsPerRow[k]!).toFixed(0)} ns per node-minute (median); median per-rep ratio to ${revs[0]}: ${median(closeRatio).toFixed(3)}`);
 }
