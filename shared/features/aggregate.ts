@@ -17,7 +17,7 @@ export const MINUTE_MS = 60_000;
  * blocks of five keys, plus the dense run that replaced them until the next close compacts). A
  * typical node-minute uses one or two blocks (`MinuteAccumulator.openBytes` gives the real
  * figure); bookkeeping adds about 50–100 bytes more (the slot record, and the node-minute's share
- * of its node's 16-byte address slot (at most half full) and 32-byte minute ring).
+ * of its node's 16-byte address slot (the table is at least 1/4 empty) and 32-byte minute ring).
  */
 export const BYTES_PER_NODE_MINUTE = MAX_BLOCKS_PER_SLOT * BLOCK_BYTES;
 
@@ -150,9 +150,9 @@ export class MinuteAccumulator {
    * Adds every row of a column batch, CHUNK rows at a time in three passes: (1) each row's two
    * nodes, (2) the head block of each of the row's node-minutes (one per node for a single-minute
    * row; one per node and open minute, with the row's share of it, for a row spanning minutes),
-   * then a read of each head's two lines, (3) the counters, row by row. The lookups of passes 1 and 2 do not depend on each other
-   * across rows, so their cache misses overlap instead of queueing behind one row's chain of
-   * dependent loads; pass 3 then finds its lines in cache. Every side effect (node creation,
+   * then a read of each head's two lines, (3) the counters, row by row. The lookups of passes 1
+   * and 2 do not depend on each other across rows, so their cache misses overlap instead of
+   * queueing behind one row's chain of dependent loads; pass 3 then finds its lines in cache. Every side effect (node creation,
    * node-minute creation, counter sums) still happens in row order, so results are identical to a
    * row-at-a-time loop.
    */
