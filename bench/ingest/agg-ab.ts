@@ -5,15 +5,12 @@
 // runs compares the drift more than the code; here each rep of one revision sits next to a rep of the other,
 // and the median of the per-rep ratios is what to read.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
-import { ipfix } from "../../edge/src/parsers/ipfix/parse.js";
-import { netflowV9 } from "../../edge/src/parsers/netflow-v9/parse.js";
 import type { MinuteAccumulator as Accumulator } from "../../shared/features/aggregate.js";
-import { NodeSet } from "../../shared/features/nodes.js";
-import { asDatagrams, decodeBatches } from "./ours.js";
+import { loadCachedBatches } from "./cache.js";
 
 const root = join(import.meta.dirname, "..", "..");
 const out = join(root, "bench", "out");
@@ -42,20 +39,8 @@ async function bundle(rev: string): Promise<string> {
   return file;
 }
 
-const cacheRoot = join(out, "ingest");
-const dir = join(cacheRoot, readdirSync(cacheRoot).filter((d) => d.startsWith("w"))[0]!);
-const meta = JSON.parse(readFileSync(join(dir, "workload.json"), "utf8")) as { prefixes: { prefix: string; customer: string }[]; records: number };
 const useIpfix = process.argv.includes("--ipfix");
-const buf = new Uint8Array(readFileSync(join(dir, useIpfix ? "ipfix.bin" : "v9.bin")));
-const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-const frames: Uint8Array[] = [];
-for (let at = 0; at < buf.length; ) {
-  const n = dv.getUint32(at);
-  frames.push(buf.subarray(at + 4, at + 4 + n));
-  at += 4 + n;
-}
-const nodeSet = new NodeSet(meta.prefixes);
-const batches = decodeBatches(useIpfix ? "ipfix" : "v9", useIpfix ? ipfix : netflowV9, asDatagrams(frames, Date.UTC(2026, 2, 2, 10)), meta.records, 750);
+const { records, nodeSet, batches } = loadCachedBatches(useIpfix);
 
 const accs: Accumulator[] = [];
 for (const rev of revs) {
@@ -78,13 +63,13 @@ for (let rep = 0; rep <= reps; rep++) {
     rows[r] = accs[r]!.closeAll().length;
     const t2 = performance.now();
     if (rep > 0) {
-      nsPerFlow[r]!.push(((t1 - t0) * 1e6) / meta.records);
+      nsPerFlow[r]!.push(((t1 - t0) * 1e6) / records);
       closeNsPerRow[r]!.push(((t2 - t1) * 1e6) / rows[r]!);
     }
   }
 }
 const median = (a: number[]) => [...a].sort((x, y) => x - y)[a.length >> 1]!;
-console.log(`aggregate only, ${meta.records.toLocaleString("en-US")} ${useIpfix ? "IPFIX" : "v9"} flows, ${reps} reps each, alternated${gc ? ", full GC before each" : " (run with node --expose-gc --import tsx for a GC before each)"}`);
+console.log(`aggregate only, ${records.toLocaleString("en-US")} ${useIpfix ? "IPFIX" : "v9"} flows, ${reps} reps each, alternated${gc ? ", full GC before each" : " (run with node --expose-gc --import tsx for a GC before each)"}`);
 for (let k = 0; k < revs.length; k++) {
   const ratio = nsPerFlow[k]!.map((t, rep) => t / nsPerFlow[0]![rep]!);
   const closeRatio = closeNsPerRow[k]!.map((t, rep) => t / closeNsPerRow[0]![rep]!);

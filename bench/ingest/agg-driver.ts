@@ -5,32 +5,15 @@
 // --fold N: every source folded onto N nodes (a cache-resident working set: the compute floor).
 // --ipfix: the IPFIX encoding of the same workload instead of v9; --batch N: datagrams per batch (default 750).
 import { createHash } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
-import { ipfix } from "../../edge/src/parsers/ipfix/parse.js";
-import { netflowV9 } from "../../edge/src/parsers/netflow-v9/parse.js";
 import { MinuteAccumulator, type NodeMinute } from "../../shared/features/aggregate.js";
-import { NodeSet } from "../../shared/features/nodes.js";
-import { asDatagrams, decodeBatches } from "./ours.js";
+import { loadCachedBatches } from "./cache.js";
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
   return i < 0 ? fallback : Number(process.argv[i + 1]);
 };
-const root = join(import.meta.dirname, "..", "out", "ingest");
-const dir = join(root, readdirSync(root).filter((d) => d.startsWith("w"))[0]!);
-const meta = JSON.parse(readFileSync(join(dir, "workload.json"), "utf8")) as { prefixes: { prefix: string; customer: string }[]; records: number };
 const useIpfix = process.argv.includes("--ipfix");
-const buf = new Uint8Array(readFileSync(join(dir, useIpfix ? "ipfix.bin" : "v9.bin")));
-const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-const frames: Uint8Array[] = [];
-for (let at = 0; at < buf.length; ) {
-  const n = dv.getUint32(at);
-  frames.push(buf.subarray(at + 4, at + 4 + n));
-  at += 4 + n;
-}
-const nodeSet = new NodeSet(meta.prefixes);
-const batches = decodeBatches(useIpfix ? "ipfix" : "v9", useIpfix ? ipfix : netflowV9, asDatagrams(frames, Date.UTC(2026, 2, 2, 10)), meta.records, arg("batch", 750));
+const { records, nodeSet, batches } = loadCachedBatches(useIpfix, arg("batch", 750));
 const reps = arg("reps", 10);
 const fold = arg("fold", 0);
 // --fold N: map every source to one of N nodes in 10.0.0.0/16 (a cache-resident working set: the compute floor)
@@ -84,5 +67,5 @@ for (let rep = 0; rep <= reps; rep++) {
 }
 times.sort((a, b) => a - b);
 cpus.sort((a, b) => a - b);
-const n = meta.records;
-console.log(`cpu best ${((cpus[0]! * 1e6) / meta.records).toFixed(0)} ns/flow (rep cpu incl. closes: ${closeEvery > 0 ? 'yes' : 'no'}); agg-only best ${times[0]!.toFixed(1)} ms (${((times[0]! * 1e6) / n).toFixed(0)} ns/flow), median ${times[times.length >> 1]!.toFixed(1)} ms; sum of per-batch best ${((batchBest.reduce((a, b) => a + b, 0) * 1e6) / n).toFixed(0)} ns/flow; rows ${rows}; openBytes ${bytes}; hash ${digest}; stats ${JSON.stringify(acc.stats)}`);
+const n = records;
+console.log(`cpu best ${((cpus[0]! * 1e6) / records).toFixed(0)} ns/flow (rep cpu incl. closes: ${closeEvery > 0 ? 'yes' : 'no'}); agg-only best ${times[0]!.toFixed(1)} ms (${((times[0]! * 1e6) / n).toFixed(0)} ns/flow), median ${times[times.length >> 1]!.toFixed(1)} ms; sum of per-batch best ${((batchBest.reduce((a, b) => a + b, 0) * 1e6) / n).toFixed(0)} ns/flow; rows ${rows}; openBytes ${bytes}; hash ${digest}; stats ${JSON.stringify(acc.stats)}`);

@@ -20,6 +20,7 @@ import { BYTES_PER_NODE_MINUTE } from "../../shared/features/aggregate.js";
 import { FEATURE_COUNT } from "../../shared/features/catalogue.js";
 import { NodeSet } from "../../shared/features/nodes.js";
 import { cachedCapture, captureTotals, timeNfdump, ToolMissingError, toolVersions, type CaptureTotals, type NfdumpTiming } from "./nfdump.js";
+import { readFrames, writeFrames } from "./cache.js";
 import { asDatagrams, decodeBatches, setGcBetweenReps, timeAggregate, timeDecode, timeDecodeAggregate, type RepTimes } from "./ours.js";
 import { buildWorkload, workloadKey, type Workload, type WorkloadParams } from "./workload.js";
 
@@ -51,31 +52,6 @@ function sourceHash(): string {
     h.update(readFileSync(join(root, f)));
   }
   return h.digest("hex").slice(0, 10);
-}
-
-function writeFrames(path: string, frames: readonly Uint8Array[]): void {
-  const total = frames.reduce((n, f) => n + 4 + f.length, 0);
-  const buf = new Uint8Array(total);
-  const dv = new DataView(buf.buffer);
-  let at = 0;
-  for (const f of frames) {
-    dv.setUint32(at, f.length);
-    buf.set(f, at + 4);
-    at += 4 + f.length;
-  }
-  writeFileSync(path, buf);
-}
-
-function readFrames(path: string): Uint8Array[] {
-  const buf = new Uint8Array(readFileSync(path));
-  const dv = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  const out: Uint8Array[] = [];
-  for (let at = 0; at < buf.length; ) {
-    const n = dv.getUint32(at);
-    out.push(buf.subarray(at + 4, at + 4 + n));
-    at += 4 + n;
-  }
-  return out;
 }
 
 type WorkloadMeta = Omit<Workload, "v9" | "ipfix">;
