@@ -33,7 +33,7 @@ export default defineProject(async () => {
       // Absolute: with an async project config a relative root ("..") resolved against the cwd, not this file.
       root: repoPath(""),
       include: ["edge/**/*.test.ts", "test/edge/**/*.test.ts"],
-      setupFiles: ["test/edge/apply-migrations.ts"],
+      setupFiles: ["test/fast-check-size.ts", "test/edge/apply-migrations.ts"],
       testTimeout: 60_000,
     },
   };

@@ -8,6 +8,7 @@ export default defineProject({
     root: fileURLToPath(new URL("..", import.meta.url)),
     include: ["shared/**/*.test.ts", "cloud/**/*.test.ts", "test/node/**/*.test.ts"],
     environment: "node",
+    setupFiles: ["test/fast-check-size.ts"],
     testTimeout: 60_000,
   },
 });
