@@ -318,13 +318,13 @@ describe("flow columns codec", () => {
 
   it("fuzz: random bytes and a valid header over random bytes give a codec error or a valid batch", () => {
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 300 }), (bytes) => {
+      fc.property(fc.uint8Array({ maxLength: 300, size: "max" }), (bytes) => {
         decodeOrCodecError(bytes);
       }),
       { numRuns: 2000 },
     );
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 4 }), fc.boolean(), fc.uint8Array({ maxLength: 400 }), (n, v4, tail) => {
+      fc.property(fc.integer({ min: 0, max: 4 }), fc.boolean(), fc.uint8Array({ maxLength: 400, size: "max" }), (n, v4, tail) => {
         const rowBytes = v4 ? FLOW_ROW_BYTES_IPV4 : FLOW_ROW_BYTES_MIXED;
         const body = new Uint8Array(n * rowBytes);
         body.set(tail.subarray(0, body.length));

@@ -89,7 +89,7 @@ export function runParserCases(target: ParserCaseTarget): void {
       fc.assert(
         fc.property(
           fc.oneof(
-            fc.uint8Array({ maxLength: 2000 }).map((b) => [b]),
+            fc.uint8Array({ maxLength: 2000, size: "max" }).map((b) => [b]),
             fc.tuple(fc.nat(), fc.nat(255), fc.nat()).map(([pos, value, which]) => {
               const copy = valid.map((b) => b.slice());
               const target = copy[which % copy.length]!;
