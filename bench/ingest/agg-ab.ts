@@ -14,7 +14,8 @@ import { loadCachedBatches } from "./cache.js";
 
 const root = join(import.meta.dirname, "..", "..");
 const out = join(root, "bench", "out");
-const revs = process.argv.slice(2).filter((a, i, all) => !a.startsWith("--") && !(all[i - 1] ?? "").startsWith("--"));
+// revisions are the arguments that are neither an option nor --reps' value (--ipfix takes none)
+const revs = process.argv.slice(2).filter((a, i, all) => !a.startsWith("--") && all[i - 1] !== "--reps");
 const opt = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
   return i < 0 ? fallback : Number(process.argv[i + 1]);
@@ -26,10 +27,11 @@ if (revs.length < 2) {
 
 /** Bundles shared/features/aggregate.ts of `rev` (a commit, or "work") into one module file. */
 async function bundle(rev: string): Promise<string> {
-  const file = join(out, "ab", `aggregate-${rev.replace(/[^\w.-]/g, "_")}.mjs`);
+  const name = rev.replace(/[^\w.-]/g, "_");
+  const file = join(out, "ab", `aggregate-${name}.mjs`);
   let src = root;
   if (rev !== "work") {
-    src = join(out, "ab", `tree-${rev.replace(/[^\w.-]/g, "_")}`);
+    src = join(out, "ab", `tree-${name}`);
     rmSync(src, { recursive: true, force: true });
     mkdirSync(src, { recursive: true });
     const tar = execFileSync("git", ["-C", root, "archive", rev, "shared"], { maxBuffer: 1 << 28 });

@@ -3,8 +3,13 @@ import { formatIPv4, formatIPv6 } from "../flow/ip.js";
 import { ipv4TextKey } from "./aggregate-order.js";
 import { QuadTable, U32SlotTable } from "./int-tables.js";
 
-/** No minute in a ring entry (epoch minutes of valid flows are ≥ 0). */
-export const NO_MINUTE = -0x80000000;
+/** No minute in a ring entry or an address slot's cached (minute, head) (epoch minutes of valid flows are ≥ 0). */
+export const NO_MINUTE = U32SlotTable.NO_DATA;
+
+/** Whether a ring entry (an int32) can hold `minute`: an int32 other than NO_MINUTE (epoch minutes of valid flows always are). */
+export function fitsRing(minute: number): boolean {
+  return (minute | 0) === minute && minute !== NO_MINUTE;
+}
 /** An id found with this bit set belongs to a node last confirmed under an older matcher: ask the matcher again. */
 export const STALE = 0x40000000;
 /** Minute-ring entries per node: (minute, head block) pairs at 2·(minute & RING_MASK). */

@@ -4,7 +4,7 @@ import type { FlowRecord } from "../flow/record.js";
 import { COMBO, FLAG_KEY, FLAG_LANE, PORT_CLASS, PORT_MASK, PROTO_ROW, TCP_ROW } from "./aggregate-keys.js";
 import { COMBOS } from "./aggregate-layout.js";
 import { FEATURE_COUNT } from "./catalogue.js";
-import { NO_MINUTE, OpenNodes, RING, RING_MASK, STALE } from "./aggregate-nodes.js";
+import { fitsRing, NO_MINUTE, OpenNodes, RING, RING_MASK, STALE } from "./aggregate-nodes.js";
 import { sortNodesByText } from "./aggregate-order.js";
 import { BLOCK_BYTES, BLOCK_WIDTH, CounterStore, MAX_BLOCKS_PER_SLOT } from "./aggregate-store.js";
 import { PairTable } from "./int-tables.js";
@@ -495,7 +495,7 @@ export class MinuteAccumulator {
       slotMinute[n] = minute;
       slotHead[n] = head;
       const r = RING * node + 2 * (minute & RING_MASK);
-      if ((minute | 0) === minute && minute !== NO_MINUTE && ring[r] === NO_MINUTE) {
+      if (fitsRing(minute) && ring[r] === NO_MINUTE) {
         ring[r] = minute;
         ring[r + 1] = head;
       } else {
@@ -565,7 +565,7 @@ export class MinuteAccumulator {
     if (at < 0) return this.head(node, minute);
     if (v4[at + 2] === minute && minute !== NO_MINUTE) return v4[at + 3]!;
     const h = this.head(node, minute);
-    if ((minute | 0) === minute && minute !== NO_MINUTE) {
+    if (fitsRing(minute)) {
       v4[at + 2] = minute;
       v4[at + 3] = h;
     }
@@ -587,7 +587,7 @@ export class MinuteAccumulator {
    */
   private newHead(node: number, minute: number): number {
     const open = this.open;
-    const ringable = (minute | 0) === minute && minute !== NO_MINUTE;
+    const ringable = fitsRing(minute);
     if (!ringable || open.overflow[node] === 1) {
       const found = this.slotIds.get(node, minute);
       if (found >= 0) return found;

@@ -143,13 +143,13 @@ export class U32SlotTable {
     while (cap < minCap) cap *= 2;
     this.slots = U32SlotTable.empty(cap);
     this.mask = cap - 1;
-    this.size = 0;
+    const { slots, mask } = this;
+    // keys are distinct: each whole slot (key, value, caller words) goes to the first free place of its probe
     for (let o = 0; o < old.length; o += 4) {
       if (old[o + 1] === EMPTY) continue;
-      this.set(old[o]! >>> 0, old[o + 1]!);
-      const at = this.find(old[o]! >>> 0);
-      this.slots[at + 2] = old[o + 2]!;
-      this.slots[at + 3] = old[o + 3]!;
+      let i = hash32(old[o]!) & mask;
+      while (slots[4 * i + 1] !== EMPTY) i = (i + 1) & mask;
+      slots.set(old.subarray(o, o + 4), 4 * i);
     }
   }
 }
