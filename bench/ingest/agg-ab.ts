@@ -61,6 +61,8 @@ for (let rep = 0; rep <= reps; rep++) {
     gc?.();
     const t0 = performance.now();
     for (const cols of batches) accs[r]!.addColumns(cols);
+    // openEntries applies any held-back additions (revisions since aggregate-pending.ts); older ones just count
+    if (accs[r]!.openEntries < 0) throw new Error("negative openEntries");
     const t1 = performance.now();
     rows[r] = accs[r]!.closeAll().length;
     const t2 = performance.now();

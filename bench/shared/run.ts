@@ -81,6 +81,7 @@ function benchAggregation(flows: FlowColumns, nodeSet: NodeSet, reps: number) {
   for (let rep = 0; rep < reps + 1; rep++) {
     const t0 = performance.now();
     acc.addColumns(flows);
+    acc.applyPending();
     const t1 = performance.now();
     entries = acc.openEntries;
     bytes = acc.openBytes;

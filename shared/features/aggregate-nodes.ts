@@ -1,10 +1,10 @@
 /** @module The open nodes of a MinuteAccumulator: ids by address (with a stale mark for a replaced matcher), and each node's cache of its recent minutes' head blocks. */
 import { formatIPv4, formatIPv6 } from "../flow/ip.js";
 import { ipv4TextKey } from "./aggregate-order.js";
-import { QuadTable, U32SlotTable } from "./int-tables.js";
+import { QuadTable, U32Table } from "./int-tables.js";
 
-/** No minute in a ring entry or an address slot's cached (minute, head) (epoch minutes of valid flows are ≥ 0). */
-export const NO_MINUTE = U32SlotTable.NO_DATA;
+/** No minute in a ring entry (epoch minutes of valid flows are ≥ 0). */
+export const NO_MINUTE = -0x80000000;
 
 /** Whether a ring entry (an int32) can hold `minute`: an int32 other than NO_MINUTE (epoch minutes of valid flows always are). */
 export function fitsRing(minute: number): boolean {
@@ -20,7 +20,7 @@ export const RING = 2 * RING_ENTRIES;
 
 /**
  * Dense node ids over the addresses that have open minutes. An address's id is looked up in one
- * probe without allocating (U32SlotTable for IPv4, QuadTable for IPv6: keys and value
+ * probe without allocating (U32Table for IPv4, QuadTable for IPv6: keys and value
  * interleaved); the value carries STALE while the node awaits reconfirmation by a replaced
  * matcher. Per node: family, address words, customer (interned id), and a 32-byte ring (`ring`)
  * holding the head block of up to RING_ENTRIES open minutes, direct-mapped by minute. The ring
@@ -31,11 +31,8 @@ export const RING = 2 * RING_ENTRIES;
  * minutes in the ring.
  */
 export class OpenNodes {
-  /**
-   * IPv4 address → id; each slot's two caller words hold the node's latest (minute, head block),
-   * a copy of one ring entry that the address lookup brings into cache with it (MinuteAccumulator.addChunk)
-   */
-  v4Ids: U32SlotTable;
+  /** IPv4 address → id (8-byte slots, up to 3/4 full: 512 KiB at 40,000 nodes) */
+  v4Ids: U32Table;
   private v6Ids = new QuadTable();
   family: Uint8Array;
   /** (nodes, 4) address words */
@@ -49,7 +46,7 @@ export class OpenNodes {
 
   constructor(capacity = 64) {
     const n = Math.max(16, capacity);
-    this.v4Ids = new U32SlotTable(n);
+    this.v4Ids = new U32Table(n);
     this.family = new Uint8Array(n);
     this.addr = new Uint32Array(4 * n);
     this.customer = new Int32Array(n);
@@ -131,7 +128,7 @@ export class OpenNodes {
     for (let node = 0; node < old; node++) if (keep[node] === 1) newId[node] = n++;
     const oldV4 = this.v4Ids;
     const oldV6 = this.v6Ids;
-    this.v4Ids = new U32SlotTable(Math.max(16, old)); // as many as were open: the next minutes see about as many nodes
+    this.v4Ids = new U32Table(Math.max(16, old)); // as many as were open: the next minutes see about as many nodes
     this.v6Ids = new QuadTable();
     for (let node = 0; node < old; node++) {
       const id = newId[node]!;

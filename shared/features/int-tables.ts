@@ -1,4 +1,4 @@
-/** @module Open-addressing hash tables on typed arrays (u32 → i32, u32 → i32 with two words of caller data, and (i32, i32) → i32) for allocation-free hot paths. */
+/** @module Open-addressing hash tables on typed arrays (u32 → i32, (i32, i32) → i32, and IPv6 words → i32) for allocation-free hot paths. */
 
 const EMPTY = -1;
 
@@ -8,7 +8,8 @@ function hash32(x: number): number {
 
 /**
  * Map from unsigned 32-bit keys to non-negative int32 values; `get` returns -1 when absent. Keys and
- * values are interleaved in one array, so a probe reads one cache line.
+ * values are interleaved in one array (8 bytes a slot, up to 3/4 full), so a probe mostly reads one
+ * cache line.
  */
 export class U32Table {
   /** (capacity, 2): key (as int32), value (-1 = empty) */
@@ -18,7 +19,7 @@ export class U32Table {
 
   constructor(capacity = 16) {
     let cap = 16;
-    while (cap < capacity * 2) cap *= 2;
+    while (cap * 3 < capacity * 4) cap *= 2;
     this.slots = new Int32Array(2 * cap).fill(EMPTY);
     this.mask = cap - 1;
   }
@@ -36,7 +37,7 @@ export class U32Table {
 
   /** Inserts or overwrites; `value` must be ≥ 0. */
   set(key: number, value: number): void {
-    if ((this.size + 1) * 4 > this.slots.length) this.rehash(this.slots.length);
+    if ((this.size + 1) * 8 > 3 * this.slots.length) this.rehash(this.slots.length);
     const { slots, mask } = this;
     const k = key | 0;
     let i = hash32(key) & mask;
@@ -62,95 +63,6 @@ export class U32Table {
     this.mask = cap - 1;
     this.size = 0;
     for (let i = 0; i < old.length; i += 2) if (old[i + 1] !== EMPTY) this.set(old[i]! >>> 0, old[i + 1]!);
-  }
-}
-
-/**
- * Map from unsigned 32-bit keys to non-negative int32 values, each slot carrying two more int32
- * words the caller may use (`slots[at + 2]`, `slots[at + 3]`; NO_DATA until written). `find`
- * returns the slot's offset `at` in `slots` (value at `at + 1`), or -1; offsets stay valid until an
- * insertion grows the table, which `reserve` rules out for the next n insertions. One slot is 16
- * bytes, so a probe and the caller's words share one cache line.
- */
-export class U32SlotTable {
-  static readonly NO_DATA = -0x80000000;
-  /** (capacity, 4): key (as int32), value (-1 = empty), two caller words */
-  slots: Int32Array;
-  private mask: number;
-  size = 0;
-
-  constructor(capacity = 16) {
-    let cap = 16;
-    while (cap * 3 < capacity * 4) cap *= 2;
-    this.slots = U32SlotTable.empty(cap);
-    this.mask = cap - 1;
-  }
-
-  private static empty(cap: number): Int32Array {
-    const slots = new Int32Array(4 * cap);
-    for (let o = 0; o < slots.length; o += 4) {
-      slots[o + 1] = EMPTY;
-      slots[o + 2] = U32SlotTable.NO_DATA;
-      slots[o + 3] = U32SlotTable.NO_DATA;
-    }
-    return slots;
-  }
-
-  /** Offset of `key`'s slot, or -1. */
-  find(key: number): number {
-    const { slots, mask } = this;
-    const k = key | 0;
-    let i = hash32(key) & mask;
-    for (;;) {
-      const o = 4 * i;
-      const v = slots[o + 1]!;
-      if (v === EMPTY) return -1;
-      if (slots[o] === k) return o;
-      i = (i + 1) & mask;
-    }
-  }
-
-  /** The value of `key`, or -1. */
-  get(key: number): number {
-    const o = this.find(key);
-    return o < 0 ? EMPTY : this.slots[o + 1]!;
-  }
-
-  /** Room for `n` more keys without growing (so offsets found now stay valid through them). */
-  reserve(n: number): void {
-    if ((this.size + n) * 4 > 3 * (this.slots.length / 4)) this.rehash(Math.max(this.slots.length / 2, 2 * (this.size + n)));
-  }
-
-  /** Inserts or overwrites the value (the caller words of an existing key are kept); `value` must be ≥ 0. */
-  set(key: number, value: number): void {
-    const o = this.find(key);
-    if (o >= 0) {
-      this.slots[o + 1] = value;
-      return;
-    }
-    this.reserve(1);
-    const { slots, mask } = this;
-    let i = hash32(key) & mask;
-    while (slots[4 * i + 1] !== EMPTY) i = (i + 1) & mask;
-    slots[4 * i] = key | 0;
-    slots[4 * i + 1] = value;
-    this.size++;
-  }
-
-  private rehash(minCap: number): void {
-    const old = this.slots;
-    let cap = 16;
-    while (cap < minCap) cap *= 2;
-    this.slots = U32SlotTable.empty(cap);
-    this.mask = cap - 1;
-    const { slots, mask } = this;
-    // keys are distinct: each whole slot (key, value, caller words) goes to the first free place of its probe
-    for (let o = 0; o < old.length; o += 4) {
-      if (old[o + 1] === EMPTY) continue;
-      let i = hash32(old[o]!) & mask;
-      while (slots[4 * i + 1] !== EMPTY) i = (i + 1) & mask;
-      slots.set(old.subarray(o, o + 4), 4 * i);
-    }
   }
 }
 

@@ -130,7 +130,7 @@ export class MinuteAggregator extends DurableObject<Env> {
 
   private async scheduleAlarm(now: number): Promise<void> {
     const acc = this.acc;
-    if (!acc || acc.openEntries === 0) return;
+    if (!acc || !acc.hasOpen) return;
     const due = this.closableBefore() > acc.closedBeforeMinute ? now : this.lastIngestWallMs + this.latenessMs;
     const current = await this.ctx.storage.getAlarm();
     if (current === null || current > due) await this.ctx.storage.setAlarm(due);
