@@ -19,6 +19,7 @@ export interface SetContext {
 }
 
 const MAX_RATE = 4294967295;
+const TWO_32 = 4294967296;
 
 /** Counts the records of a set without decoding them (for reporting whole sets). */
 export function countRecords(view: DataView, start: number, end: number, plan: DecodePlan): number {
@@ -114,6 +115,10 @@ export function decodeDataSet(view: DataView, start: number, end: number, plan: 
   let oSrc4 = -1, oDst4 = -1, oSrc6 = -1, oDst6 = -1, oProto = -1, oSport = -1, oDport = -1, oFlags = -1;
   let oBytes = -1, oPackets = -1, oStart = -1, oEnd = -1;
   let lSport = 0, lDport = 0, lFlags = 0, lBytes = 0, lPackets = 0;
+  // the common widths, read in line below (loop-invariant branches); readUint takes the rest
+  let bytes8 = false, packets8 = false, ports2 = false;
+  const startMs8 = startKind === TimeKind.ms;
+  const endMs8 = endKind === TimeKind.ms;
   while (end - pos >= minLength) {
     const base = pos;
     if (fixed) pos += plan.recordLength;
@@ -131,6 +136,9 @@ export function decodeDataSet(view: DataView, start: number, end: number, plan: 
       const packetsSlot = rel[Slot.packets]! >= 0 ? Slot.packets : Slot.packetsTotal;
       oBytes = rel[bytesSlot]!; oPackets = rel[packetsSlot]!; oStart = rel[Slot.startMs]!; oEnd = rel[Slot.endMs]!;
       lSport = len[Slot.srcPort]!; lDport = len[Slot.dstPort]!; lFlags = len[Slot.tcpFlags]!; lBytes = len[bytesSlot]!; lPackets = len[packetsSlot]!;
+      bytes8 = oBytes >= 0 && lBytes === 8;
+      packets8 = oPackets >= 0 && lPackets === 8;
+      ports2 = oSport >= 0 && oDport >= 0 && lSport === 2 && lDport === 2;
       loaded = fixed;
     }
 
@@ -162,8 +170,8 @@ export function decodeDataSet(view: DataView, start: number, end: number, plan: 
 
     // Ports, protocol, flags; ICMP type·256+code goes in the destination port.
     const protocol = oProto >= 0 ? view.getUint8(base + oProto) : 0;
-    const srcPort = oSport >= 0 ? readUint(view, base + oSport, lSport) : 0;
-    let dstPort = oDport >= 0 ? readUint(view, base + oDport, lDport) : 0;
+    const srcPort = ports2 ? view.getUint16(base + oSport) : oSport >= 0 ? readUint(view, base + oSport, lSport) : 0;
+    let dstPort = ports2 ? view.getUint16(base + oDport) : oDport >= 0 ? readUint(view, base + oDport, lDport) : 0;
     if (oDport < 0 || (dstPort === 0 && (protocol === 1 || protocol === 58))) {
       const r4c = rel[Slot.icmpTypeCode4]!;
       const r6c = rel[Slot.icmpTypeCode6]!;
@@ -177,12 +185,12 @@ export function decodeDataSet(view: DataView, start: number, end: number, plan: 
     const tcpFlags = oFlags >= 0 ? readUint(view, base + oFlags, lFlags) & 0xff : 0;
 
     // Counters: delta counts, else total counts.
-    const bytes = oBytes >= 0 ? readUint(view, base + oBytes, lBytes) : 0;
-    const packets = oPackets >= 0 ? readUint(view, base + oPackets, lPackets) : 0;
+    const bytes = bytes8 ? view.getUint32(base + oBytes) * TWO_32 + view.getUint32(base + oBytes + 4) : oBytes >= 0 ? readUint(view, base + oBytes, lBytes) : 0;
+    const packets = packets8 ? view.getUint32(base + oPackets) * TWO_32 + view.getUint32(base + oPackets + 4) : oPackets >= 0 ? readUint(view, base + oPackets, lPackets) : 0;
 
     // Times: start and end by their kinds; one missing is the other ∓ the duration (0 without one); none ends at the export time.
-    let startMs = timeOf(view, base + oStart, startKind, ctx);
-    let endMs = timeOf(view, base + oEnd, endKind, ctx);
+    let startMs = startMs8 ? view.getUint32(base + oStart) * TWO_32 + view.getUint32(base + oStart + 4) : timeOf(view, base + oStart, startKind, ctx);
+    let endMs = endMs8 ? view.getUint32(base + oEnd) * TWO_32 + view.getUint32(base + oEnd + 4) : timeOf(view, base + oEnd, endKind, ctx);
     if (bothUptime) endMs = ctx.systemInitMs + unwrapEndUptime(startMs - ctx.systemInitMs, endMs - ctx.systemInitMs);
     if (endKind === TimeKind.none || startKind === TimeKind.none) {
       const duration =
