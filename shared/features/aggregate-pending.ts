@@ -5,12 +5,24 @@ export const RECORD = 5;
 /** Buckets by node id (low bits): a bucket's nodes' rings and blocks fit the L2 cache while it is applied. */
 export const BUCKETS = 64;
 const BUCKET_MASK = BUCKETS - 1;
-/** Default records one bucket holds before it is applied (64 × 4,096 × 40 bytes = 10 MiB in all). */
-export const DEFAULT_BUCKET_RECORDS = 4096;
+/**
+ * Records one bucket holds before it is applied: RECORDS_PER_NODE per node of the bucket (so a
+ * node-minute's lines serve several additions per fetch), within [MIN_RECORDS, MAX_RECORDS].
+ * At 4,096 open nodes that is 2,048 per bucket (5 MiB in all); at 37,000, 16,384 (40 MiB).
+ */
+export const RECORDS_PER_NODE = 32;
+export const MIN_RECORDS = 256;
+export const MAX_RECORDS = 16_384;
 const FIRST_RECORDS = 16;
-/** Most bytes the held-back additions of one accumulator take (10 MiB at the defaults; the buffers grow to what is used). */
-export function pendingBytes(bucketRecords = DEFAULT_BUCKET_RECORDS): number {
-  return BUCKETS * bucketRecords * RECORD * 8;
+
+/** Records per bucket for `nodes` open nodes. */
+export function bucketRecordsFor(nodes: number): number {
+  return Math.min(MAX_RECORDS, Math.max(MIN_RECORDS, RECORDS_PER_NODE * Math.ceil(nodes / BUCKETS)));
+}
+
+/** Most bytes the held-back additions of one accumulator take with `nodes` open nodes (the buffers grow to what is used). */
+export function pendingBytes(nodes: number): number {
+  return BUCKETS * bucketRecordsFor(nodes) * RECORD * 8;
 }
 
 /**
@@ -33,10 +45,23 @@ export class PendingSides {
   readonly count = new Int32Array(BUCKETS);
   /** records in all buckets */
   total = 0;
+  /** records a bucket holds before push reports it full (`fit`, or fixed) */
+  capacity: number;
+  private readonly fixed: boolean;
 
-  constructor(readonly bucketRecords = DEFAULT_BUCKET_RECORDS) {
-    if (!Number.isInteger(bucketRecords) || bucketRecords < 1) throw new RangeError(`bucketRecords must be a positive integer, not ${bucketRecords}`);
-    for (let b = 0; b < BUCKETS; b++) this.setBuffer(b, new Float64Array(RECORD * Math.min(FIRST_RECORDS, bucketRecords)));
+  /** `bucketRecords` fixes the capacity (tests); otherwise `fit` sets it from the open nodes. */
+  constructor(bucketRecords?: number) {
+    if (bucketRecords !== undefined && (!Number.isInteger(bucketRecords) || bucketRecords < 1 || bucketRecords > MAX_RECORDS)) {
+      throw new RangeError(`bucketRecords must be an integer in [1, ${MAX_RECORDS}], not ${bucketRecords}`);
+    }
+    this.fixed = bucketRecords !== undefined;
+    this.capacity = bucketRecords ?? MIN_RECORDS;
+    for (let b = 0; b < BUCKETS; b++) this.setBuffer(b, new Float64Array(RECORD * FIRST_RECORDS));
+  }
+
+  /** Sets the capacity for `nodes` open nodes (unless fixed). A bucket already past it reports full at its next push. */
+  fit(nodes: number): void {
+    if (!this.fixed) this.capacity = bucketRecordsFor(nodes);
   }
 
   /** Appends one addition; returns the bucket when it is now full (the caller applies it), else -1. */
@@ -55,7 +80,7 @@ export class PendingSides {
     f[at + 4] = flows;
     this.count[b] = n + 1;
     this.total++;
-    return n + 1 === this.bucketRecords ? b : -1;
+    return n + 1 >= this.capacity ? b : -1;
   }
 
   /** Marks bucket `b` empty (after it was applied). */
@@ -66,8 +91,9 @@ export class PendingSides {
 
   private grow(b: number): Float64Array {
     const old = this.f64[b]!;
-    if (old.length >= RECORD * this.bucketRecords) throw new Error(`bucket ${b} is full: apply it before adding more`);
-    const f = new Float64Array(Math.min(2 * old.length, RECORD * this.bucketRecords));
+    // push reports a bucket full at the capacity, and the capacity never exceeds MAX_RECORDS
+    if (old.length >= RECORD * MAX_RECORDS) throw new Error(`bucket ${b} holds ${MAX_RECORDS} records: apply it before adding more`);
+    const f = new Float64Array(Math.min(2 * old.length, RECORD * MAX_RECORDS));
     f.set(old);
     this.setBuffer(b, f);
     return f;

@@ -6,7 +6,7 @@ import { COMBOS } from "./aggregate-layout.js";
 import { FEATURE_COUNT } from "./catalogue.js";
 import { fitsRing, NO_MINUTE, OpenNodes, RING, RING_MASK, STALE } from "./aggregate-nodes.js";
 import { sortNodesByText } from "./aggregate-order.js";
-import { BUCKETS, keysWord, PendingSides, RECORD } from "./aggregate-pending.js";
+import { BUCKETS, keysWord, MAX_RECORDS, PendingSides, RECORD } from "./aggregate-pending.js";
 import { BLOCK_BYTES, BLOCK_WIDTH, CounterStore, MAX_BLOCKS_PER_SLOT } from "./aggregate-store.js";
 import { PairTable } from "./int-tables.js";
 import type { NodeMatcher } from "./nodes.js";
@@ -19,7 +19,7 @@ export const MINUTE_MS = 60_000;
  * typical node-minute uses one or two blocks (`MinuteAccumulator.openBytes` gives the real
  * figure); bookkeeping adds about 50–100 bytes more (the slot record, and the node-minute's share
  * of its node's 8-byte address slot (the table is at least 1/4 empty) and 32-byte minute ring).
- * Held-back additions take up to `pendingBytes()` (10 MiB) more per accumulator, whatever its size.
+ * Held-back additions take up to about 1.3 KB more per open node (`pendingBytes`: 5 MiB at 4,096 nodes).
  */
 export const BYTES_PER_NODE_MINUTE = MAX_BLOCKS_PER_SLOT * BLOCK_BYTES;
 
@@ -48,7 +48,7 @@ export interface AggregationStats {
 export interface AccumulatorOptions {
   /** Most distinct nodes with open minutes; flows of further nodes are counted in overCapacity and dropped. */
   maxNodes?: number;
-  /** Counter additions held back per node bucket before they are applied (aggregate-pending.ts; tests make it small). */
+  /** Fixes the counter additions held back per node bucket before they are applied (default: by the open nodes, aggregate-pending.ts; tests make it small). */
   bucketRecords?: number;
 }
 
@@ -109,7 +109,7 @@ export class MinuteAccumulator {
   /** counter additions not yet in the store, by node bucket (applyBucket, applyPending) */
   private readonly pending: PendingSides;
   /** per-bucket scratch of applyBucket: each record's head block */
-  private bucketHeads: Int32Array;
+  private readonly bucketHeads: Int32Array;
   /** IPv4 addresses the current matcher calls no node, direct-mapped by low bits (-1: empty) */
   private notNode = new Float64Array(NOT_NODE_MASK + 1).fill(-1);
   /** xor of the words applyBucket read from the head blocks (kept so the reads are not optimized away) */
@@ -123,7 +123,7 @@ export class MinuteAccumulator {
   ) {
     this.maxNodes = options.maxNodes ?? Number.POSITIVE_INFINITY;
     this.pending = new PendingSides(options.bucketRecords);
-    this.bucketHeads = new Int32Array(this.pending.bucketRecords);
+    this.bucketHeads = new Int32Array(MAX_RECORDS);
   }
 
   /** Replaces the node matcher (prefixes changed); open minutes keep their node and customer. */
@@ -156,6 +156,7 @@ export class MinuteAccumulator {
    */
   addColumns(cols: FlowColumns): void {
     const n = cols.length;
+    this.pending.fit(this.open.count);
     for (let from = 0; from < n; from += CHUNK) this.addChunk(cols, from, Math.min(n, from + CHUNK));
     const stats = this.stats;
     stats.flows += n;
