@@ -52,6 +52,8 @@ Options:
   --epochs N          head epochs (default ${D.head.epochs}); from scratch: --scratch-epochs (default ${D.scratch.epochs})
   --lr X              head learning rate (default ${D.head.lr}); from scratch: --scratch-lr (default ${D.scratch.lr})
   --batch N           examples per head step (default ${D.head.batch}); from scratch: --scratch-batch (default ${D.scratch.batch})
+  --scratch-holdout F from scratch: hold this fraction of the labels (each class alike) out of training
+                      and keep the epoch with the lowest SAFE loss on them (default 0: all labels, last epoch)
   --hidden-units N    the head's hidden layer (default ${D.head.hiddenUnits}, the paper's)
   --overhead-p P      overhead bound fraction (default ${D.bound.p})
   --overhead-level X  overhead level ō (default ${D.bound.level})
@@ -85,6 +87,7 @@ const OPTIONS = {
   "hidden-units": { type: "string" },
   "scratch-epochs": { type: "string" },
   "scratch-lr": { type: "string" },
+  "scratch-holdout": { type: "string" },
   "scratch-batch": { type: "string" },
   "overhead-p": { type: "string" },
   "overhead-level": { type: "string" },
@@ -159,6 +162,7 @@ export function finetuneArgs(argv: string[]): FinetuneOptions | "help" {
       lr: num("scratch-lr", v["scratch-lr"], (x) => x > 0, "> 0", D.scratch.lr),
       batch: int("scratch-batch", v["scratch-batch"], 1, D.scratch.batch),
       hiddenUnits,
+      holdout: num("scratch-holdout", v["scratch-holdout"], (x) => x >= 0 && x < 1, "in [0, 1)", 0),
     },
     bound: { p: num("overhead-p", v["overhead-p"], (x) => x > 0 && x <= 1, "in (0, 1]", D.bound.p), level: num("overhead-level", v["overhead-level"], (x) => x >= 0, "≥ 0", D.bound.level), objective: tauObjective(v["tau-objective"]) },
     hiddenBatch: int("hidden-batch", v["hidden-batch"], 1, D.hiddenBatch),

@@ -120,6 +120,20 @@ describe("netflowgen finetune + eval (tiny, end to end)", () => {
     expect(existsSync(join(out, "decoder.f32"))).toBe(true);
   }, 60_000);
 
+  it("keeps the from-scratch epoch with the lowest loss on held-out labels", async () => {
+    const out = join(work, "scratch-holdout");
+    const r = await ft(["--data", data, "--checkpoint", ck, "--out", out, "--from-scratch", "--label-split", "train", "--labels", "30", "--scratch-epochs", "3", "--scratch-batch", "2", "--scratch-holdout", "0.34", "--hidden-units", "16"]);
+    expect(r.code, r.text).toBe(0);
+    const run = readJson(join(out, "run.json"));
+    // 6 labels, 3 per class: one of each held out
+    expect(run.training.heldOut).toBe(2);
+    const losses = run.training.all.map((e: { holdoutLoss: number }) => e.holdoutLoss);
+    expect(losses).toHaveLength(3);
+    expect(run.training.bestEpoch).toBe(losses.indexOf(Math.min(...losses)) + 1);
+    expect(r.text).toContain(`epoch ${run.training.bestEpoch} kept (lowest loss on 2 held-out labels)`);
+    await expect(finetuneCommand.run(["--data", data, "--out", join(work, "y"), "--from-scratch", "--scratch-holdout", "1"], io())).rejects.toThrow(/--scratch-holdout/);
+  }, 60_000);
+
   it("eval writes Tables 4, 5, 6, 9 and a self-contained HTML report", async () => {
     const out = join(work, "report");
     const o = io();

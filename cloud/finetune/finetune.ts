@@ -33,6 +33,8 @@ export interface HeadTraining {
   readonly lr: number;
   readonly batch: number;
   readonly hiddenUnits: number;
+  /** from scratch only: fraction of the labels held out to choose the epoch (scratch.ts; 0 or absent: none) */
+  readonly holdout?: number;
 }
 
 export interface FinetuneOptions {
@@ -209,10 +211,11 @@ export async function finetune(o: FinetuneOptions, write: (line: string) => void
     } else {
       const config = { ...backbone.config };
       const t0 = performance.now();
-      const r = await trainFromScratch(backend, config, data, o.labelSplit, trainSel.indices, { ...o.scratch, seed: o.seed }, (e) => write(`from scratch: epoch ${e.epoch} train SAFE loss ${e.trainLoss.toFixed(4)} (${e.seconds.toFixed(1)} s)`), hb);
+      const r = await trainFromScratch(backend, config, data, o.labelSplit, trainSel.indices, { ...o.scratch, seed: o.seed }, (e) => write(`from scratch: epoch ${e.epoch} train SAFE loss ${e.trainLoss.toFixed(4)}${e.holdoutLoss === undefined ? "" : `, held-out ${e.holdoutLoss.toFixed(4)}`} (${e.seconds.toFixed(1)} s)`), hb);
       lap("train", t0);
+      if (r.heldOut.length > 0) write(`from scratch: epoch ${r.bestEpoch} kept (lowest loss on ${r.heldOut.length} held-out labels)`);
       heads = new Map([["all", r.head]]);
-      trainHistory = { all: r.history };
+      trainHistory = r.heldOut.length > 0 ? { all: r.history, bestEpoch: r.bestEpoch, heldOut: r.heldOut.length } : { all: r.history };
       runBackbone = { config, params: r.params, id: `scratch:${o.seed}`, checkpoint: null, step: 0, epoch: 0 };
       const t1 = performance.now();
       valHidden = await computeHidden(backend, runBackbone, data, "val", { batch: o.hiddenBatch }, tauSel.indices);

@@ -16,11 +16,19 @@ export interface ScratchOptions {
   readonly batch: number;
   readonly hiddenUnits: number;
   readonly seed: number;
+  /**
+   * Fraction of the examples held out of training (each class alike) to choose the epoch: the
+   * parameters of the epoch with the lowest mean SAFE loss on them are returned. 0 (default):
+   * train on all, return the last epoch's.
+   */
+  readonly holdout?: number;
 }
 
 export interface ScratchEpoch {
   readonly epoch: number;
   readonly trainLoss: number;
+  /** mean SAFE loss on the held-out examples (with `holdout` only) */
+  readonly holdoutLoss?: number;
   readonly seconds: number;
 }
 
@@ -29,6 +37,30 @@ export interface ScratchResult {
   readonly params: Float32Array;
   readonly head: SurvivalHead;
   readonly history: ScratchEpoch[];
+  /** the epoch whose parameters these are */
+  readonly bestEpoch: number;
+  /** the held-out examples (indices into the split), empty without `holdout` */
+  readonly heldOut: number[];
+}
+
+/**
+ * Splits idx into (fit, held out): round(fraction · n) of each label's examples held out, drawn with
+ * their own seeded stream (so the training stream is the same as without a holdout).
+ */
+export function holdoutSplit(idx: readonly number[], labelOf: (n: number) => number, fraction: number, seed: number): { fit: number[]; heldOut: number[] } {
+  if (!(fraction >= 0 && fraction < 1)) throw new RangeError(`holdout fraction ${fraction} is not in [0, 1)`);
+  const rng = new Mulberry32((seed ^ 0x6b0d07) >>> 0);
+  const fit: number[] = [];
+  const heldOut: number[] = [];
+  for (const label of [0, 1]) {
+    const group = idx.filter((n) => labelOf(n) === label);
+    shuffle(group, () => rng.next());
+    const k = Math.round(fraction * group.length);
+    heldOut.push(...group.slice(0, k));
+    fit.push(...group.slice(k));
+  }
+  const order = (a: number, b: number) => idx.indexOf(a) - idx.indexOf(b);
+  return { fit: fit.sort(order), heldOut: heldOut.sort(order) };
 }
 
 /**
@@ -37,23 +69,27 @@ export interface ScratchResult {
  * gradient on the hidden state backpropagated through the decoder, and one Adam step each for the
  * decoder (Decoder.step) and the head (lr, β 0.9/0.999, eps 1e-8, no weight decay). The decoder is
  * initialized with Mulberry32(seed)'s first draw, the head with its second; batch order and dropout
- * seeds follow from the same stream. The last epoch's parameters are returned (no labelled data is
- * left over for early stopping). The head's MLP runs on `headBackend` (engine-head.ts), or in plain JS
- * when it is null (the default).
+ * seeds follow from the same stream. The last epoch's parameters are returned, or with `holdout`
+ * those of the epoch with the lowest held-out loss (forward without dropout; the held-out examples
+ * are not trained on). The head's MLP runs on `headBackend` (engine-head.ts), or in plain JS when it
+ * is null (the default).
  */
 export async function trainFromScratch<T extends TensorTypes>(backend: Backend<T>, config: ModelConfig, data: EarlyData, split: Split, idx: readonly number[], o: ScratchOptions, onEpoch?: (e: ScratchEpoch) => void, headBackend: Backend<TensorTypes> | null = null): Promise<ScratchResult> {
   if (idx.length === 0) throw new RangeError("no training examples");
+  const records = data.splits[split].records;
+  const { fit, heldOut } = o.holdout ? holdoutSplit(idx, (n) => records[n]!.label, o.holdout, o.seed) : { fit: [...idx], heldOut: [] };
+  if (fit.length === 0) throw new RangeError("no training examples left after the holdout");
   const rng = new Mulberry32(o.seed);
   const T = data.window;
   const C = config.dModel;
-  const B = Math.max(1, Math.min(o.batch, idx.length));
+  const B = Math.max(1, Math.min(o.batch, fit.length));
   const decoder = new Decoder(backend, config, { maxB: B, maxT: T, seed: rng.int(2 ** 32) });
   const head = headStepper(newHead(C, T, o.hiddenUnits, rng.int(2 ** 32)), B, T, headBackend);
   const adam = { lr: o.lr, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0 };
-  const records = data.splits[split].records;
   const windows = data.splits[split].windows;
-  const pool = [...idx];
+  const pool = fit;
   const history: ScratchEpoch[] = [];
+  let best: { loss: number; epoch: number; params: Float32Array; head: SurvivalHead | null } = { loss: Number.POSITIVE_INFINITY, epoch: 0, params: new Float32Array(0), head: null };
   let step = 0;
   for (let epoch = 1; epoch <= o.epochs; epoch++) {
     const t0 = performance.now();
@@ -78,9 +114,23 @@ export async function trainFromScratch<T extends TensorTypes>(backend: Backend<T
       decoder.step(adam, step);
       head.step(adam, step);
     }
-    const e = { epoch, trainLoss: sum / steps, seconds: (performance.now() - t0) / 1000 };
+    let holdoutLoss: number | undefined;
+    if (heldOut.length > 0) {
+      let total = 0;
+      for (let at = 0; at < heldOut.length; at += B) {
+        const part = heldOut.slice(at, at + B);
+        decoder.setBatch(windowBatch(data, windows, part));
+        decoder.forward({ train: false });
+        const hidden = (await backend.read(decoder.hidden())).subarray(0, part.length * T * C);
+        total += part.length * (await head.forwardLoss(hidden, part.map((n) => records[n]!.label), part.length));
+      }
+      holdoutLoss = total / heldOut.length;
+      if (holdoutLoss < best.loss) best = { loss: holdoutLoss, epoch, params: await decoder.readParams(), head: await head.head() };
+    }
+    const e = { epoch, trainLoss: sum / steps, ...(holdoutLoss !== undefined ? { holdoutLoss } : {}), seconds: (performance.now() - t0) / 1000 };
     history.push(e);
     onEpoch?.(e);
   }
-  return { params: await decoder.readParams(), head: await head.head(), history };
+  if (best.head !== null) return { params: best.params, head: best.head, history, bestEpoch: best.epoch, heldOut };
+  return { params: await decoder.readParams(), head: await head.head(), history, bestEpoch: o.epochs, heldOut };
 }
