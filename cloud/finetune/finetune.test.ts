@@ -131,6 +131,9 @@ describe("netflowgen finetune + eval (tiny, end to end)", () => {
     expect(losses).toHaveLength(3);
     expect(run.training.bestEpoch).toBe(losses.indexOf(Math.min(...losses)) + 1);
     expect(r.text).toContain(`epoch ${run.training.bestEpoch} kept (lowest loss on 2 held-out labels)`);
+    const o = io();
+    expect(await evalCommand.run(["--runs", out, "--out", join(work, "report-holdout")], o), o.text()).toBe(0);
+    expect(readFileSync(join(work, "report-holdout", "tables.md"), "utf8")).toContain(`decoder + head from scratch, 3 epochs, lr 0.0005, kept epoch ${run.training.bestEpoch} (lowest SAFE loss on 2 held-out labels)`);
     await expect(finetuneCommand.run(["--data", data, "--out", join(work, "y"), "--from-scratch", "--scratch-holdout", "1"], io())).rejects.toThrow(/--scratch-holdout/);
   }, 60_000);
 

@@ -49,7 +49,9 @@ export interface RunRecord {
   readonly exampleCurves: readonly { id: number; type: string; node: string; onset: number | null; detection: number | null; survival: number[] }[];
   readonly ablation: Record<string, JsonSurvivalEvaluation & { features: number; byObjective?: Partial<Record<TauObjective, JsonSurvivalEvaluation>> }> | null;
   readonly onnx: { readonly maxAbsDiffHazard: number; readonly maxAbsDiffSurvival: number; readonly ok: boolean };
-  readonly options: { readonly head: { epochs: number; hiddenUnits: number }; readonly scratch: { epochs: number } };
+  readonly options: { readonly head: { epochs: number; hiddenUnits: number }; readonly scratch: { epochs: number; lr?: number; holdout?: number } };
+  /** per-head epoch logs; a from-scratch run with a holdout also names the epoch it kept and how many labels were held out */
+  readonly training?: { readonly bestEpoch?: number; readonly heldOut?: number };
   readonly wallSeconds: Record<string, number>;
 }
 

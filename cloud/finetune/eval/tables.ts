@@ -45,6 +45,13 @@ const OBJECTIVE_TITLE: Record<TauObjective, { suffix: string; rule: string }> = 
   f1: { suffix: "b", rule: "τ maximizes F1 under the same bound (our rule; docs/detection.md, \"Choosing τ\")" },
 };
 
+/** How a from-scratch run trained: epochs, learning rate, and the epoch kept on held-out labels when it had them. */
+function scratchTraining(r: RunRecord): string {
+  const s = r.options.scratch;
+  const kept = r.training?.heldOut ? `, kept epoch ${r.training.bestEpoch} (lowest SAFE loss on ${r.training.heldOut} held-out labels)` : "";
+  return `decoder + head from scratch, ${s.epochs} epochs${s.lr === undefined ? "" : `, lr ${s.lr}`}${kept}`;
+}
+
 /** Table 5 (objective "effectiveness") or 5b ("f1"): detection of all attacks per model under the overhead bound. */
 export function table5(runs: readonly RunRecord[], extra: readonly { name: string; labels: string; m: JsonMetrics; note: string }[] = [], objective: TauObjective = "effectiveness"): string {
   const p = runs[0]?.evaluation.all.bound.p ?? 0.8;
@@ -60,7 +67,7 @@ export function table5(runs: readonly RunRecord[], extra: readonly { name: strin
     const m = e.test!.overall;
     const w = r.wallSeconds;
     const lstm = r.kind === "lstm" && r.lstm ? `Multiscale-LSTM (scales ${r.lstm.config.scales.join("/")} min, H = ${r.lstm.config.H}, E = ${r.lstm.config.E}, ${r.lstm.parameters} parameters) + head from scratch, ${r.options.scratch.epochs} epochs` : null;
-    const train = lstm !== null ? lstm : r.kind === "scratch" ? `decoder + head from scratch, ${r.options.scratch.epochs} epochs` : `frozen backbone ${r.backbone.fresh ? "(fresh init, NOT pre-trained)" : `\`${r.backbone.checkpoint}\``}, heads ${Object.keys(r.heads).join(", ")}, ${r.options.head.epochs} epochs`;
+    const train = lstm !== null ? lstm : r.kind === "scratch" ? scratchTraining(r) : `frozen backbone ${r.backbone.fresh ? "(fresh init, NOT pre-trained)" : `\`${r.backbone.checkpoint}\``}, heads ${Object.keys(r.heads).join(", ")}, ${r.options.head.epochs} epochs`;
     return `- ${r.name}: test ${m.examples} examples (${m.attacks} attacks, ${m.nonAttacks} non-attacks); labels ${r.labels.used} from ${r.labels.split} (${r.labels.attacks} attacks, ${r.labels.nonAttacks} non-attacks)${r.labels.notes.length > 0 ? ` [${r.labels.notes.join("; ")}]` : ""}; ${train}; head H = ${r.heads.all?.H ?? dash}, C = ${r.heads.all?.C ?? dash}; seed ${r.seed}; backend ${r.backend}; wall-clock: hidden states ${secs((w["hidden.val"] ?? 0) + (w["hidden.test"] ?? 0) + (w["hidden.train"] ?? 0) + (w["hidden.valTest"] ?? 0))}, training ${secs(w.train)}, total ${secs(w.total)}; head.onnx vs engine max |Δ| ${r.onnx.maxAbsDiffSurvival.toExponential(1)} (${r.onnx.ok ? "ok" : "OVER 1e-5"})`;
   });
   const t = OBJECTIVE_TITLE[objective];
