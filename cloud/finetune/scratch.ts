@@ -50,17 +50,13 @@ export interface ScratchResult {
 export function holdoutSplit(idx: readonly number[], labelOf: (n: number) => number, fraction: number, seed: number): { fit: number[]; heldOut: number[] } {
   if (!(fraction >= 0 && fraction < 1)) throw new RangeError(`holdout fraction ${fraction} is not in [0, 1)`);
   const rng = new Mulberry32((seed ^ 0x6b0d07) >>> 0);
-  const fit: number[] = [];
-  const heldOut: number[] = [];
+  const held = new Set<number>();
   for (const label of [0, 1]) {
     const group = idx.filter((n) => labelOf(n) === label);
     shuffle(group, () => rng.next());
-    const k = Math.round(fraction * group.length);
-    heldOut.push(...group.slice(0, k));
-    fit.push(...group.slice(k));
+    for (const n of group.slice(0, Math.round(fraction * group.length))) held.add(n);
   }
-  const order = (a: number, b: number) => idx.indexOf(a) - idx.indexOf(b);
-  return { fit: fit.sort(order), heldOut: heldOut.sort(order) };
+  return { fit: idx.filter((n) => !held.has(n)), heldOut: idx.filter((n) => held.has(n)) };
 }
 
 /**

@@ -20,11 +20,6 @@ export function bucketRecordsFor(nodes: number): number {
   return Math.min(MAX_RECORDS, Math.max(MIN_RECORDS, RECORDS_PER_NODE * Math.ceil(nodes / BUCKETS)));
 }
 
-/** Most bytes the held-back additions of one accumulator take with `nodes` open nodes (the buffers grow to what is used). */
-export function pendingBytes(nodes: number): number {
-  return BUCKETS * bucketRecordsFor(nodes) * RECORD * 8;
-}
-
 /**
  * A record's keys word: the counter key in the low byte; for an outbound side of a TCP flow with a
  * flag class, (flag key · 4 + lane + 1) above it (0: no flag counter).

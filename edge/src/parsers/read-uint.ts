@@ -11,8 +11,13 @@ export function readUint(view: DataView, pos: number, length: number): number {
   if (length === 4) return view.getUint32(pos);
   if (length === 2) return view.getUint16(pos);
   if (length === 1) return view.getUint8(pos);
-  if (length === 8) return view.getUint32(pos) * TWO_32 + view.getUint32(pos + 4);
+  if (length === 8) return readUint64(view, pos);
   return readOddLength(view, pos, length);
+}
+
+/** An unsigned 64-bit big-endian integer at `pos` (exact below 2^53). */
+export function readUint64(view: DataView, pos: number): number {
+  return view.getUint32(pos) * TWO_32 + view.getUint32(pos + 4);
 }
 
 function readOddLength(view: DataView, pos: number, length: number): number {

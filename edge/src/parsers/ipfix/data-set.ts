@@ -5,7 +5,7 @@ import type { ExporterState } from "../exporter-state.js";
 import { reject, type ParseReport } from "../types.js";
 import { DurationKind, SamplingKind, TimeKind, layoutVariableRecord, type DecodePlan } from "./decode-plan.js";
 import { Slot } from "./ie.js";
-import { readUint } from "../read-uint.js";
+import { readUint, readUint64 } from "../read-uint.js";
 import { readMs, readNtpMs, unwrapEndUptime } from "./times.js";
 
 /** What a data set's records need from around them. */
@@ -19,7 +19,6 @@ export interface SetContext {
 }
 
 const MAX_RATE = 4294967295;
-const TWO_32 = 4294967296;
 
 /** Counts the records of a set without decoding them (for reporting whole sets). */
 export function countRecords(view: DataView, start: number, end: number, plan: DecodePlan): number {
@@ -185,12 +184,12 @@ export function decodeDataSet(view: DataView, start: number, end: number, plan: 
     const tcpFlags = oFlags >= 0 ? readUint(view, base + oFlags, lFlags) & 0xff : 0;
 
     // Counters: delta counts, else total counts.
-    const bytes = bytes8 ? view.getUint32(base + oBytes) * TWO_32 + view.getUint32(base + oBytes + 4) : oBytes >= 0 ? readUint(view, base + oBytes, lBytes) : 0;
-    const packets = packets8 ? view.getUint32(base + oPackets) * TWO_32 + view.getUint32(base + oPackets + 4) : oPackets >= 0 ? readUint(view, base + oPackets, lPackets) : 0;
+    const bytes = bytes8 ? readUint64(view, base + oBytes) : oBytes >= 0 ? readUint(view, base + oBytes, lBytes) : 0;
+    const packets = packets8 ? readUint64(view, base + oPackets) : oPackets >= 0 ? readUint(view, base + oPackets, lPackets) : 0;
 
     // Times: start and end by their kinds; one missing is the other ∓ the duration (0 without one); none ends at the export time.
-    let startMs = startMs8 ? view.getUint32(base + oStart) * TWO_32 + view.getUint32(base + oStart + 4) : timeOf(view, base + oStart, startKind, ctx);
-    let endMs = endMs8 ? view.getUint32(base + oEnd) * TWO_32 + view.getUint32(base + oEnd + 4) : timeOf(view, base + oEnd, endKind, ctx);
+    let startMs = startMs8 ? readMs(view, base + oStart) : timeOf(view, base + oStart, startKind, ctx);
+    let endMs = endMs8 ? readMs(view, base + oEnd) : timeOf(view, base + oEnd, endKind, ctx);
     if (bothUptime) endMs = ctx.systemInitMs + unwrapEndUptime(startMs - ctx.systemInitMs, endMs - ctx.systemInitMs);
     if (endKind === TimeKind.none || startKind === TimeKind.none) {
       const duration =

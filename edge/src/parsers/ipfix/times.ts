@@ -1,4 +1,5 @@
 /** @module IPFIX time stamps as epoch milliseconds: dateTimeMilliseconds, NTP-format micro/nanoseconds, and uptime wrap-around. */
+import { readUint64 } from "../read-uint.js";
 
 const TWO_32 = 4294967296;
 /** Seconds from the NTP era-0 epoch (1900-01-01) to the Unix epoch. */
@@ -6,7 +7,7 @@ export const NTP_UNIX_OFFSET_S = 2208988800;
 
 /** dateTimeMilliseconds: unsigned 64-bit ms since the Unix epoch. */
 export function readMs(view: DataView, pos: number): number {
-  return view.getUint32(pos) * TWO_32 + view.getUint32(pos + 4);
+  return readUint64(view, pos);
 }
 
 /**
