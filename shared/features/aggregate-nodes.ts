@@ -12,17 +12,23 @@ export function fitsRing(minute: number): boolean {
 }
 /** An id found with this bit set belongs to a node last confirmed under an older matcher: ask the matcher again. */
 export const STALE = 0x40000000;
-/** Minute-ring entries per node: (minute, head block) pairs at 2·(minute & RING_MASK). */
-export const RING_ENTRIES = 4;
+/**
+ * Minute-ring entries per node: (minute, head block) pairs at 2·(minute & RING_MASK). Eight, so a
+ * node's open minutes stay in its ring with a lateness window of up to 6 minutes (exporters with
+ * long active timeouts), and while a replay keeps 5 minutes open until one final close: with 4,
+ * the fifth minute went to the overflow table, whose probes and rebuilds took about 1/10 of the
+ * aggregation time in bench/ingest (paired, agg-ab.ts: 0.89).
+ */
+export const RING_ENTRIES = 8;
 export const RING_MASK = RING_ENTRIES - 1;
-/** int32s of a node's ring (32 bytes: half a cache line). */
+/** int32s of a node's ring (64 bytes; a lookup reads one 8-byte entry, so one cache line). */
 export const RING = 2 * RING_ENTRIES;
 
 /**
  * Dense node ids over the addresses that have open minutes. An address's id is looked up in one
  * probe without allocating (U32Table for IPv4, QuadTable for IPv6: keys and value
  * interleaved); the value carries STALE while the node awaits reconfirmation by a replaced
- * matcher. Per node: family, address words, customer (interned id), and a 32-byte ring (`ring`)
+ * matcher. Per node: family, address words, customer (interned id), and a 64-byte ring (`ring`)
  * holding the head block of up to RING_ENTRIES open minutes, direct-mapped by minute. The ring
  * is the record of the minutes it holds: a new minute takes its entry, and the minute it displaces
  * moves to the accumulator's overflow table, which the node's `overflow` mark says to search. So
