@@ -8,12 +8,13 @@ const BUCKET_MASK = BUCKETS - 1;
 /**
  * Records one bucket holds before it is applied: RECORDS_PER_NODE per node of the bucket (so a
  * node-minute's lines serve several additions per fetch), within [MIN_RECORDS, MAX_RECORDS].
- * At 4,096 open nodes that is 2,048 per bucket (5 MiB in all); at 37,000, 16,384 (40 MiB).
+ * At 4,096 open nodes that is 2,048 per bucket (5 MiB in all); at 37,000, 16,384 (40 MiB). The
+ * buffer holds BUCKETS × stride records, the stride doubling from MIN_RECORDS: less than twice the
+ * capacity, and exactly it at those two sizes. It is allocated whole (655 KB at first).
  */
 export const RECORDS_PER_NODE = 32;
 export const MIN_RECORDS = 256;
 export const MAX_RECORDS = 16_384;
-const FIRST_RECORDS = 16;
 
 /** Records per bucket for `nodes` open nodes. */
 export function bucketRecordsFor(nodes: number): number {
@@ -33,10 +34,17 @@ export function keysWord(key: number, flagKey: number, flagLane: number): number
  * its size). Additions go to bucket `node mod BUCKETS` in row order, so each node's additions keep
  * their order and every sum is the same as if added at once (float addition is not associative;
  * its order per counter is what must not change).
+ *
+ * All buckets live in one buffer: bucket b's records start at record `b · stride`. The stride is
+ * at least the capacity; it doubles (moving the held records) when `fit` raises the capacity past
+ * it, so a push needs no bounds check of its own and no per-bucket buffer to look up.
  */
 export class PendingSides {
-  readonly f64: Float64Array[] = [];
-  readonly i32: Int32Array[] = [];
+  /** (BUCKETS · stride, RECORD) records, and the same bytes as int32s */
+  f64: Float64Array;
+  i32: Int32Array;
+  /** records a bucket has room for (≥ capacity) */
+  stride: number;
   readonly count = new Int32Array(BUCKETS);
   /** records in all buckets */
   total = 0;
@@ -51,22 +59,34 @@ export class PendingSides {
     }
     this.fixed = bucketRecords !== undefined;
     this.capacity = bucketRecords ?? MIN_RECORDS;
-    for (let b = 0; b < BUCKETS; b++) this.setBuffer(b, new Float64Array(RECORD * FIRST_RECORDS));
+    this.stride = this.capacity;
+    this.f64 = new Float64Array(BUCKETS * this.stride * RECORD);
+    this.i32 = new Int32Array(this.f64.buffer);
   }
 
   /** Sets the capacity for `nodes` open nodes (unless fixed). A bucket already past it reports full at its next push. */
   fit(nodes: number): void {
-    if (!this.fixed) this.capacity = bucketRecordsFor(nodes);
+    if (this.fixed) return;
+    this.capacity = bucketRecordsFor(nodes);
+    if (this.capacity > this.stride) this.widen(Math.min(MAX_RECORDS, Math.max(this.capacity, 2 * this.stride)));
   }
 
-  /** Appends one addition; returns the bucket when it is now full (the caller applies it), else -1. */
+  /** First float64 of bucket `b`'s records. */
+  offset(b: number): number {
+    return b * this.stride * RECORD;
+  }
+
+  /**
+   * Appends one addition; returns the bucket when it is now full (the caller applies it), else -1.
+   * Room is certain: a bucket is applied once it reaches the capacity, and the capacity never
+   * exceeds the stride (a bucket past a lowered capacity holds fewer records than the old one).
+   */
   push(node: number, keys: number, minute: number, packets: number, bytes: number, flows: number): number {
     const b = node & BUCKET_MASK;
     const n = this.count[b]!;
-    let f = this.f64[b]!;
-    if ((n + 1) * RECORD > f.length) f = this.grow(b);
-    const at = RECORD * n;
-    const i = this.i32[b]!;
+    const at = (b * this.stride + n) * RECORD;
+    const i = this.i32;
+    const f = this.f64;
     i[2 * at] = node;
     i[2 * at + 1] = keys;
     f[at + 1] = minute;
@@ -84,18 +104,15 @@ export class PendingSides {
     this.count[b] = 0;
   }
 
-  private grow(b: number): Float64Array {
-    const old = this.f64[b]!;
-    // push reports a bucket full at the capacity, and the capacity never exceeds MAX_RECORDS
-    if (old.length >= RECORD * MAX_RECORDS) throw new Error(`bucket ${b} holds ${MAX_RECORDS} records: apply it before adding more`);
-    const f = new Float64Array(Math.min(2 * old.length, RECORD * MAX_RECORDS));
-    f.set(old);
-    this.setBuffer(b, f);
-    return f;
-  }
-
-  private setBuffer(b: number, f: Float64Array): void {
-    this.f64[b] = f;
-    this.i32[b] = new Int32Array(f.buffer);
+  /** Moves every bucket's records to a buffer of `stride` records per bucket. */
+  private widen(stride: number): void {
+    const f = new Float64Array(BUCKETS * stride * RECORD);
+    for (let b = 0; b < BUCKETS; b++) {
+      const from = this.offset(b);
+      f.set(this.f64.subarray(from, from + this.count[b]! * RECORD), b * stride * RECORD);
+    }
+    this.stride = stride;
+    this.f64 = f;
+    this.i32 = new Int32Array(f.buffer);
   }
 }

@@ -284,8 +284,8 @@ export class MinuteAccumulator {
   private applyBucket(b: number): void {
     const pending = this.pending;
     const n = pending.count[b]!;
-    const f = pending.f64[b]!;
-    const w = pending.i32[b]!;
+    const f = pending.f64.subarray(pending.offset(b));
+    const w = pending.i32.subarray(2 * pending.offset(b));
     const heads = this.bucketHeads;
     const store = this.store;
     for (let r = 0; r < n; r++) heads[r] = this.head(w[2 * RECORD * r]!, f[RECORD * r + 1]!);
