@@ -137,7 +137,8 @@ describe("MinuteAccumulator against the reference", () => {
       flows.push({ startMs: start, endMs: start + (rand(5) === 0 ? rand(2 * MINUTE_MS) : 0), src: `10.2.${rand(4)}.${rand(250)}`, dst: `10.3.${rand(4)}.${rand(250)}`, srcPort: [53, 80, 443, 60000][rand(4)]!, dstPort: [0, 123, 8080, 22][rand(4)]!, protocol: [6, 6, 17, 1][rand(4)]!, tcpFlags: [2, 18, 16, 24][rand(4)]!, packets: 1 + rand(100), bytes: 40 + rand(100_000), samplingRate: [1, 10][rand(2)]!, exporterId: "" });
     }
     const want = aggregateMinutesReference(flows, nodes);
-    for (const bucketRecords of [1, 5, 4096]) {
+    // undefined: buckets sized by the open nodes, so the buffer widens (moving held records) as nodes pass 512
+    for (const bucketRecords of [1, 5, 4096, undefined]) {
       const acc = new MinuteAccumulator(nodes, { bucketRecords });
       for (let at = 0; at < flows.length; at += 500) acc.addRecords(flows.slice(at, at + 500));
       expect(acc.hasOpen).toBe(true);
