@@ -49,10 +49,19 @@ export const PENDING_MAX_BYTES = 1 << 20;
 /** A bound on templates per exporter, so a hostile or broken exporter cannot grow state without limit. */
 export const MAX_TEMPLATES = 4096;
 
+/**
+ * A template's key: domain (32 bits) · 2^16 + id (16 bits), exact in a double. Numbers rather
+ * than `${domain}/${id}` strings, so the lookup per data set builds no string.
+ */
+function templateKey(domain: number, id: number): number {
+  return domain * 65536 + id;
+}
+
 export class ExporterState {
-  private readonly templates = new Map<string, Template>();
-  /** `${domain}/${samplerId}` → 1-in-N interval; sampler id -1 is the exporter-wide default */
-  private readonly samplers = new Map<string, number>();
+  private readonly templates = new Map<number, Template>();
+  /** domain → sampler id → 1-in-N interval; sampler id -1 is the exporter-wide default */
+  private readonly samplers = new Map<number, Map<number, number>>();
+  private samplerCount = 0;
   /** IPFIX systemInitTimeMilliseconds (IE 160) per observation domain */
   private readonly systemInitMs = new Map<number, number>();
   private pending: PendingDataSet[] = [];
@@ -61,12 +70,12 @@ export class ExporterState {
   dirty = false;
 
   getTemplate(domain: number, id: number): Template | undefined {
-    return this.templates.get(`${domain}/${id}`);
+    return this.templates.get(templateKey(domain, id));
   }
 
   /** Adds or replaces a template; false when the exporter already has MAX_TEMPLATES others. */
   setTemplate(t: Template): boolean {
-    const key = `${t.domain}/${t.id}`;
+    const key = templateKey(t.domain, t.id);
     if (!this.templates.has(key) && this.templates.size >= MAX_TEMPLATES) return false;
     this.templates.set(key, t);
     this.dirty = true;
@@ -74,7 +83,7 @@ export class ExporterState {
   }
 
   deleteTemplate(domain: number, id: number): void {
-    if (this.templates.delete(`${domain}/${id}`)) this.dirty = true;
+    if (this.templates.delete(templateKey(domain, id))) this.dirty = true;
   }
 
   /** Withdraws all templates of a domain (IPFIX all-templates withdrawal). */
@@ -93,15 +102,18 @@ export class ExporterState {
 
   /** Sampling interval for a sampler id (or -1 for the exporter-wide default); undefined when unknown. */
   getSampling(domain: number, samplerId: number): number | undefined {
-    return this.samplers.get(`${domain}/${samplerId}`);
+    return this.samplers.get(domain)?.get(samplerId);
   }
 
   setSampling(domain: number, samplerId: number, interval: number): void {
     if (!Number.isInteger(interval) || interval < 1) return;
-    const key = `${domain}/${samplerId}`;
-    if (this.samplers.get(key) === interval) return;
-    if (!this.samplers.has(key) && this.samplers.size >= MAX_TEMPLATES) return;
-    this.samplers.set(key, interval);
+    let ofDomain = this.samplers.get(domain);
+    const old = ofDomain?.get(samplerId);
+    if (old === interval) return;
+    if (old === undefined && this.samplerCount >= MAX_TEMPLATES) return;
+    if (!ofDomain) this.samplers.set(domain, (ofDomain = new Map()));
+    if (old === undefined) this.samplerCount++;
+    ofDomain.set(samplerId, interval);
     this.dirty = true;
   }
 
@@ -164,7 +176,7 @@ export class ExporterState {
     return {
       version: 1,
       templates: [...this.templates.values()],
-      samplers: [...this.samplers],
+      samplers: [...this.samplers].flatMap(([domain, ids]) => [...ids].map(([id, interval]): [string, number] => [`${domain}/${id}`, interval])),
       systemInitMs: [...this.systemInitMs],
       pending: [...this.pending],
     };
@@ -173,11 +185,15 @@ export class ExporterState {
   static restore(snapshot: ExporterStateSnapshot | undefined): ExporterState {
     const state = new ExporterState();
     if (!snapshot || snapshot.version !== 1) return state;
-    for (const t of snapshot.templates) state.templates.set(`${t.domain}/${t.id}`, t);
-    for (const [k, v] of snapshot.samplers) state.samplers.set(k, v);
+    for (const t of snapshot.templates) state.templates.set(templateKey(t.domain, t.id), t);
+    for (const [k, v] of snapshot.samplers) {
+      const [domain, id] = k.split("/").map(Number);
+      if (domain !== undefined && id !== undefined) state.setSampling(domain, id, v);
+    }
     for (const [k, v] of snapshot.systemInitMs) state.systemInitMs.set(k, v);
     state.pending = [...snapshot.pending];
     state.pendingBytes = state.pending.reduce((n, s) => n + s.bytes.length, 0);
+    state.dirty = false; // restored, not changed
     return state;
   }
 }
