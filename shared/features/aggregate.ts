@@ -228,9 +228,13 @@ export class MinuteAccumulator {
       const rate = samplingRate[i]! || 1;
       const pk = packets[i]! * rate;
       const by = bytes[i]! * rate;
-      const flagRow = tcpRows[proto]! + tcpFlags[i]!;
-      const inKey = comboIndex[protoRow + (portClasses[dstPort[i]!]! & portMask)]!;
-      const outKeys = keysWord(outBase + comboIndex[protoRow + (portClasses[srcPort[i]!]! & portMask)]!, flagKeys[flagRow]!, flagLanes[flagRow]!);
+      // each side's keys only where that side is a node (most rows have one node end)
+      const inKey = inNode >= 0 ? comboIndex[protoRow + (portClasses[dstPort[i]!]! & portMask)]! : 0;
+      let outKeys = 0;
+      if (outNode >= 0) {
+        const flagRow = tcpRows[proto]! + tcpFlags[i]!;
+        outKeys = keysWord(outBase + comboIndex[protoRow + (portClasses[srcPort[i]!]! & portMask)]!, flagKeys[flagRow]!, flagLanes[flagRow]!);
+      }
       const start = startMs[i]!;
       const end = endMs[i]!;
       const m0 = Math.floor(start / minuteMs);
