@@ -19,7 +19,8 @@ export const MINUTE_MS = 60_000;
  * typical node-minute uses one or two blocks (`MinuteAccumulator.openBytes` gives the real
  * figure); bookkeeping adds about 50–100 bytes more (the slot record, and the node-minute's share
  * of its node's 8-byte address slot (the table is at least 1/4 empty) and 64-byte minute ring).
- * Held-back additions take up to about 1.3 KB more per open node (aggregate-pending.ts: 5 MiB at 4,096 nodes).
+ * Held-back additions take about 1.3 KB more per open node, up to twice that just past a doubling of
+ * their buffer (aggregate-pending.ts): at most 5 MiB at the 4,096-node shard cap.
  */
 export const BYTES_PER_NODE_MINUTE = MAX_BLOCKS_PER_SLOT * BLOCK_BYTES;
 
