@@ -48,16 +48,13 @@ export function maxUptime(view: DataView, start: number, end: number, plan: Deco
 }
 
 /**
- * One time stamp of a record by its kind; NaN when absent. Milliseconds (the common kind) first and
- * the others in a separate function, so that this one stays small enough to inline.
+ * One time stamp of a record by its kind; NaN when absent. The record loop reads milliseconds (the
+ * common kind) in line and calls this for the others.
  */
 function timeOf(view: DataView, pos: number, kind: number, ctx: SetContext): number {
-  if (kind === TimeKind.ms) return readMs(view, pos);
-  return otherTimeOf(view, pos, kind, ctx);
-}
-
-function otherTimeOf(view: DataView, pos: number, kind: number, ctx: SetContext): number {
   switch (kind) {
+    case TimeKind.ms:
+      return readMs(view, pos);
     case TimeKind.sec:
       return view.getUint32(pos) * 1000;
     case TimeKind.ntp:
